@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from grading.models import GradeComponent
+
+from .models import (
+    Announcement,
+    Course,
+    Membership,
+    Reading,
+    Resource,
+    Session,
+    Theme,
+    Topic,
+)
+
+
+def taught_course_ids(request: HttpRequest) -> QuerySet:
+    return Membership.objects.filter(user=request.user, role=Membership.Role.INSTRUCTOR).values(
+        "course_id"
+    )
+
+
+class CourseScopedAdminMixin:
+    """Instructors see and edit only the courses they teach; superusers see all.
+
+    `course_lookup` is the path from the model to its course.
+    """
+
+    course_lookup = "course"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.course_lookup}__in": taught_course_ids(request)})
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if not request.user.is_superuser:
+            related = db_field.related_model
+            if related is Course:
+                kwargs["queryset"] = Course.objects.filter(id__in=taught_course_ids(request))
+            elif related in (Session, Theme):
+                kwargs["queryset"] = related.objects.filter(
+                    course_id__in=taught_course_ids(request)
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def weights_warning(course: Course) -> str | None:
+    total = GradeComponent.objects.filter(course=course).total_weight()
+    if total == Decimal("100"):
+        return None
+    return (
+        f"The grade components of {course.code} add up to {total.normalize():f}%, not 100%. "
+        "Grades are still computed (weights are scaled to what they add up to), "
+        "but the grading table on the home page will look wrong to students."
+    )
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    show_change_link = True
+    fields = ["order", "title"]
+
+
+class GradeComponentInline(admin.TabularInline):
+    model = GradeComponent
+    extra = 0
+    fields = ["order", "name", "weight", "description"]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    show_change_link = True
+    fields = ["date", "start_time", "end_time", "title", "theme", "cancelled"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "theme":
+            course_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Theme.objects.filter(course_id=course_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+    fields = ["category", "order", "title", "url", "description"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role"]
+    autocomplete_fields = ["user"]
+
+
+class AnnouncementInline(admin.StackedInline):
+    model = Announcement
+    extra = 0
+    fields = ["title", "body", "published_at"]
+
+
+@admin.register(Course)
+class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    course_lookup = "id"
+    list_display = ["code", "title", "term", "is_published", "grading_weights"]
+    list_filter = ["is_published", "term"]
+    search_fields = ["code", "title", "term", "slug"]
+    prepopulated_fields = {"slug": ["code", "term"]}
+    readonly_fields = ["grading_weights"]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "slug", "term", "institution", "is_published"]}),
+        ("Text", {"fields": ["overview", "prerequisites"]}),
+        ("Logistics", {"fields": ["meeting_times", "location", "office_hours", "timezone"]}),
+        ("Grading", {"fields": ["grading_weights"]}),
+    ]
+    inlines = [
+        ThemeInline,
+        GradeComponentInline,
+        SessionInline,
+        ResourceInline,
+        AnnouncementInline,
+        MembershipInline,
+    ]
+
+    @admin.display(description="Grading weights")
+    def grading_weights(self, obj: Course | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Add grade components below; their weights should add up to 100%."
+        warning = weights_warning(obj)
+        if warning:
+            return format_html('<strong class="weights-warning">⚠ {}</strong>', warning)
+        return "The weights add up to 100%."
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        warning = weights_warning(form.instance)
+        if warning:
+            messages.warning(request, warning)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new course has no instructor yet, so only a superuser can create one.
+        return request.user.is_superuser
+
+
+class TopicInline(admin.TabularInline):
+    model = Topic
+    extra = 0
+    fields = ["order", "title"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "course", "order"]
+    list_filter = ["course"]
+    search_fields = ["title", "topics__title"]
+    inlines = [TopicInline]
+
+
+class ReadingInline(admin.StackedInline):
+    model = Reading
+    extra = 0
+    fields = [
+        ("order", "kind"),
+        "title",
+        "authors",
+        ("venue", "year"),
+        "url",
+        ("presentable", "presenter_capacity"),
+    ]
+
+
+@admin.register(Session)
+class SessionAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "title", "theme", "course", "cancelled"]
+    list_filter = ["course", "cancelled", "theme"]
+    search_fields = ["title", "notes", "readings__title"]
+    date_hierarchy = "date"
+    inlines = [ReadingInline]
+
+
+@admin.register(Reading)
+class ReadingAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    course_lookup = "session__course"
+    list_display = ["title", "authors", "year", "session", "kind", "presentable"]
+    list_filter = ["session__course", "kind", "presentable"]
+    search_fields = ["title", "authors", "venue"]
+    list_select_related = ["session"]
+
+
+@admin.register(Resource)
+class ResourceAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "category", "course"]
+    list_filter = ["course", "category"]
+    search_fields = ["title", "description", "url"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "course", "published_at"]
+    list_filter = ["course"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "published_at"
+
+
+@admin.register(Membership)
+class MembershipAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "course", "role"]
+    list_filter = ["course", "role"]
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "course"]

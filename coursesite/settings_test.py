@@ -1,0 +1,33 @@
+"""Test settings: the production settings with fast hashing and in-memory mail.
+
+Tests run with DEBUG off, as production does, so the same required variables
+are given harmless test values here.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from .settings import *  # noqa: F403
+from .settings import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = tempfile.mkdtemp(prefix="coursesite-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="coursesite-test-static-")
+# Browsers in the tests talk plain HTTP to the live server.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: concurrency tests need SQLite's real
+    # file locking (shared-cache memory databases fail at once instead of waiting).
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}

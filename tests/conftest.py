@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from courses.models import Membership
+
+from .factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
+
+# In CI (CI_STRICT=1) a skipped test is a failed test: a browser or database
+# that is missing there must turn the run red, not quietly shrink it.
+STRICT = os.environ.get("CI_STRICT", "") not in ("", "0")
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Skipped under CI_STRICT=1, which counts as a failure: {reason}"
+
+
+@pytest.fixture
+def course(db):
+    return CourseFactory(slug="cis6200", code="CIS6200")
+
+
+def _member(course, role, username):
+    return MembershipFactory(course=course, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def instructor(course):
+    return _member(course, Membership.Role.INSTRUCTOR, "prof")
+
+
+@pytest.fixture
+def ta(course):
+    return _member(course, Membership.Role.TA, "ta")
+
+
+@pytest.fixture
+def student(course):
+    return _member(course, Membership.Role.STUDENT, "alice")
+
+
+@pytest.fixture
+def outsider(db):
+    """A student of another course."""
+    other = CourseFactory(slug="other-course", code="CIS5200")
+    return _member(other, Membership.Role.STUDENT, "mallory")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_student(student):
+    return logged_in(student)
+
+
+@pytest.fixture
+def as_ta(ta):
+    return logged_in(ta)
+
+
+@pytest.fixture
+def as_instructor(instructor):
+    return logged_in(instructor)
+
+
+@pytest.fixture
+def as_outsider(outsider):
+    return logged_in(outsider)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A real headless Chromium driven by Playwright."""
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM}; install Debian's chromium package.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes around it are ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    """A page 375 px wide, like a phone, with the live server's URL at hand."""
+    context = chromium.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()

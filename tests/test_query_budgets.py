@@ -1,0 +1,60 @@
+"""Pages that loop over rows load them up front: their query count does not
+grow with the number of sessions, readings, themes or resources."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .factories import (
+    AnnouncementFactory,
+    GradeComponentFactory,
+    MembershipFactory,
+    ReadingFactory,
+    ResourceFactory,
+    SessionFactory,
+    ThemeFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The pinned counts; the README's query budget table lists the same numbers.
+BUDGETS = {
+    "courses:home": 6,
+    "courses:schedule": 3,
+    "courses:resources": 2,
+    "courses:calendar": 3,
+}
+
+
+def populate(course, size: int) -> None:
+    for i in range(size):
+        theme = ThemeFactory(course=course)
+        TopicFactory(theme=theme)
+        session = SessionFactory(course=course, theme=theme)
+        ReadingFactory(session=session)
+        ReadingFactory(session=session, kind="optional")
+        ResourceFactory(course=course, category=f"Category {i % 4}")
+        MembershipFactory(course=course, role="instructor")
+        if i < 10:
+            AnnouncementFactory(course=course)
+        GradeComponentFactory(course=course)
+
+
+def count_queries(client, name: str, course) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse(name, kwargs={"slug": course.slug}))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", sorted(BUDGETS))
+def test_query_count_does_not_grow_with_rows(client, course, name):
+    populate(course, 10)
+    small = count_queries(client, name, course)
+    populate(course, 90)
+    large = count_queries(client, name, course)
+    assert small == large == BUDGETS[name]

@@ -1,0 +1,61 @@
+"""Production settings refuse to start half-configured, and pass Django's deploy checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_SECRET = "k" * 30 + "Z9-q" * 10
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "coursesite.settings"
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", ALLOWED_HOSTS="course.example.edu")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = manage("check", SECRET_KEY=GOOD_SECRET)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_debug_mode_starts_without_secrets():
+    assert manage("check", DEBUG="1").returncode == 0
+
+
+@pytest.mark.parametrize("debug", ["0", ""])
+def test_production_settings_pass_the_deploy_checks(debug):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG=debug,
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="course.example.edu",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout

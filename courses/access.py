@@ -16,6 +16,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from .models import Course, Membership
 
@@ -91,7 +92,9 @@ def course_view(
             if needs_login and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             access = course_access(request, slug, members_only=members_only, roles=role_set)
-            return view(request, access, *args, **kwargs)
+            # Dates and times on course pages are in the course's time zone.
+            with timezone.override(access.course.tz):
+                return view(request, access, *args, **kwargs)
 
         return wrapped
 

@@ -55,12 +55,38 @@ class Course(models.Model):
     is_published = models.BooleanField(
         default=False, help_text="Published courses are visible to anyone, signed in or not."
     )
+    signup_opens_at = models.DateTimeField(
+        null=True, blank=True, help_text="Students can sign up to present papers from then."
+    )
+    signup_closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Sign-ups and withdrawals close then. Leave blank to keep them open.",
+    )
+    min_presentations = models.PositiveSmallIntegerField(
+        default=1, help_text="Each student should present at least this many papers."
+    )
+    max_presentations = models.PositiveSmallIntegerField(
+        default=2, help_text="A student may present at most this many papers."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-term", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_presentations__lte=models.F("max_presentations")),
+                name="courses_course_min_presentations_at_most_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(signup_opens_at__isnull=True)
+                | Q(signup_closes_at__isnull=True)
+                | Q(signup_opens_at__lt=models.F("signup_closes_at")),
+                name="courses_course_signup_opens_before_close",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title} ({self.term})"
@@ -74,6 +100,18 @@ class Course(models.Model):
 
     def today(self) -> dt.date:
         return timezone.now().astimezone(self.tz).date()
+
+    def clean(self) -> None:
+        if self.min_presentations > self.max_presentations:
+            raise ValidationError(
+                {"min_presentations": "The minimum cannot be more than the maximum."}
+            )
+        if (
+            self.signup_opens_at
+            and self.signup_closes_at
+            and self.signup_opens_at >= self.signup_closes_at
+        ):
+            raise ValidationError({"signup_closes_at": "Sign-ups must close after they open."})
 
 
 class Membership(models.Model):
@@ -264,3 +302,51 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PresentationSignupQuerySet(models.QuerySet):
+    def confirmed(self) -> PresentationSignupQuerySet:
+        return self.filter(status=PresentationSignup.Status.CONFIRMED)
+
+    def waitlisted(self) -> PresentationSignupQuerySet:
+        return self.filter(status=PresentationSignup.Status.WAITLISTED)
+
+    def of_course(self, course: Course) -> PresentationSignupQuerySet:
+        return self.filter(reading__session__course=course)
+
+
+class PresentationSignup(models.Model):
+    """A student presenting a paper, or waiting for a seat on it.
+
+    Written only through `courses.signups`, which holds the capacity and
+    per-student limits under concurrent requests.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Presenting"
+        WAITLISTED = "waitlisted", "On the waitlist"
+
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="signups")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presentation_signups"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PresentationSignupQuerySet.as_manager()
+
+    class Meta:
+        # The waitlist is served in this order.
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reading", "student"], name="courses_signup_unique_student_reading"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="courses_signup_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.reading} ({self.get_status_display()})"

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
-from .access import CourseAccess, course_view
+from . import selectors, signups
+from .access import STAFF_ROLES, CourseAccess, course_view
 from .calendar import course_calendar
-from .models import Course
+from .models import Course, Membership, Reading
+from .spreadsheets import csv_download
 
 
 @require_GET
@@ -29,7 +32,11 @@ def course_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 @require_GET
 @course_view()
 def schedule(request: HttpRequest, access: CourseAccess) -> HttpResponse:
-    sessions = list(selectors.session_list(course=access.course))
+    if access.is_member:
+        sessions = list(selectors.session_list_with_presenters(course=access.course))
+    else:
+        # Who presents is shown to the course's members only, not to the public.
+        sessions = list(selectors.session_list(course=access.course))
     weeks, next_session = selectors.schedule_weeks(sessions)
     context = {
         "access": access,
@@ -71,3 +78,115 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@course_view(members_only=True)
+def paper_board(request: HttpRequest, access: CourseAccess) -> HttpResponse:
+    course = access.course
+    rows = selectors.signup_board(course=course, user=request.user)
+    mine = [row for row in rows if row.mine is not None]
+    context = {
+        "access": access,
+        "course": course,
+        "rows": rows,
+        "mine": mine,
+        "presenting_count": sum(1 for row in mine if row.mine.status == "confirmed"),
+        "window_problem": signups.window_problem(course),
+    }
+    return render(request, "courses/paper_board.html", context)
+
+
+def _paper_action(request: HttpRequest, access: CourseAccess, reading_id: int, action) -> str:
+    reading = get_object_or_404(
+        Reading.objects.select_related("session"),
+        pk=reading_id,
+        session__course=access.course,
+        presentable=True,
+    )
+    try:
+        return action(reading)
+    except signups.SignupError as error:
+        messages.error(request, str(error))
+        return ""
+
+
+def _session_day(reading: Reading) -> str:
+    return date_format(reading.session.date, "l, F j")
+
+
+@require_POST
+@course_view(roles=[Membership.Role.STUDENT])
+def paper_signup(request: HttpRequest, access: CourseAccess, reading_id: int) -> HttpResponse:
+    def sign_up(reading: Reading) -> str:
+        signups.signup_create(reading=reading, student=request.user)
+        return f"You are presenting “{reading.title}” on {_session_day(reading)}."
+
+    if done := _paper_action(request, access, reading_id, sign_up):
+        messages.success(request, done)
+    return redirect("courses:papers", slug=access.course.slug)
+
+
+@require_POST
+@course_view(roles=[Membership.Role.STUDENT])
+def paper_waitlist(request: HttpRequest, access: CourseAccess, reading_id: int) -> HttpResponse:
+    def join(reading: Reading) -> str:
+        signups.waitlist_join(reading=reading, student=request.user)
+        return (
+            f"You are on the waitlist for “{reading.title}”. If a seat frees up and you "
+            "are still under the maximum, you will present it and get an email."
+        )
+
+    if done := _paper_action(request, access, reading_id, join):
+        messages.success(request, done)
+    return redirect("courses:papers", slug=access.course.slug)
+
+
+@require_POST
+@course_view(roles=[Membership.Role.STUDENT])
+def paper_withdraw(request: HttpRequest, access: CourseAccess, reading_id: int) -> HttpResponse:
+    def withdraw(reading: Reading) -> str:
+        signups.signup_withdraw(reading=reading, student=request.user)
+        return f"You withdrew from “{reading.title}”."
+
+    if done := _paper_action(request, access, reading_id, withdraw):
+        messages.success(request, done)
+    return redirect("courses:papers", slug=access.course.slug)
+
+
+@require_GET
+@course_view(roles=STAFF_ROLES)
+def paper_assignments(request: HttpRequest, access: CourseAccess) -> HttpResponse:
+    course = access.course
+    roster = selectors.signup_roster(course=course)
+    context = {
+        "access": access,
+        "course": course,
+        "roster": roster,
+        "below_minimum": [e for e in roster if len(e.presenting) < course.min_presentations],
+        "rows": selectors.signup_board(course=course, user=request.user),
+    }
+    return render(request, "courses/paper_assignments.html", context)
+
+
+@require_GET
+@course_view(roles=STAFF_ROLES)
+def paper_assignments_csv(request: HttpRequest, access: CourseAccess) -> HttpResponse:
+    course = access.course
+    response, writer = csv_download(f"{course.slug}-presentations.csv")
+    writer.writerow(["Date", "Session", "Paper", "Student", "Username", "Email", "Status"])
+    for row in selectors.signup_board(course=course, user=request.user):
+        for signup in row.presenters + row.waitlist:
+            student = signup.student
+            writer.writerow(
+                [
+                    row.reading.session.date.isoformat(),
+                    row.reading.session.title,
+                    row.reading.title,
+                    student.get_full_name(),
+                    student.get_username(),
+                    student.email,
+                    signup.get_status_display(),
+                ]
+            )
+    return response

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from courses.models import Membership
 
@@ -36,7 +38,14 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def course(db):
-    return CourseFactory(slug="cis6200", code="CIS6200")
+    """A published course whose presentation sign-ups are open."""
+    now = timezone.now()
+    return CourseFactory(
+        slug="cis6200",
+        code="CIS6200",
+        signup_opens_at=now - dt.timedelta(days=1),
+        signup_closes_at=now + dt.timedelta(days=7),
+    )
 
 
 def _member(course, role, username):
@@ -101,10 +110,13 @@ def chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from courses.models import (
     Announcement,
     Course,
     Membership,
+    PresentationSignup,
     Reading,
     Resource,
     Session,
@@ -131,3 +132,12 @@ class GradeComponentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Component {n}")
     weight = Decimal("20")
     order = factory.Sequence(int)
+
+
+class PresentationSignupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PresentationSignup
+
+    reading = factory.SubFactory(ReadingFactory, presentable=True)
+    student = factory.SubFactory(UserFactory)
+    status = PresentationSignup.Status.CONFIRMED

@@ -14,11 +14,8 @@ GOOD_SECRET = "k" * 30 + "Z9-q" * 10
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
-    }
+    # Only what a fresh shell has: settings must come from these variables alone.
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     clean["DJANGO_SETTINGS_MODULE"] = "coursesite.settings"
     clean.update(env)
     return subprocess.run(

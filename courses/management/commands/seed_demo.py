@@ -1,0 +1,216 @@
+"""``manage.py seed_demo``: build the CIS6200 demo course with its people and schedule.
+
+The data lives in ``courses.demo_data`` and ``courses.demo_readings``; this
+command only writes it to the database. It is safe to run again: rows are found
+by their natural keys and saved only when a value differs, so a second run
+creates nothing and leaves timestamps and history untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import models, transaction
+
+from courses import demo_data as data
+from courses.demo_readings import PAPERS
+from courses.models import (
+    Announcement,
+    Course,
+    Membership,
+    Reading,
+    Resource,
+    Session,
+    Theme,
+    Topic,
+)
+from courses.services import membership_set
+from grading.models import GradeComponent
+
+DEFAULT_PASSWORD = "demo"
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def _sync(model: type[ModelT], lookup: Mapping[str, Any], values: Mapping[str, Any]) -> ModelT:
+    """Find the row by ``lookup`` (creating it if missing) and make ``values`` current.
+
+    ``update_or_create`` saves even when nothing changed, which would bump
+    ``auto_now`` fields and add history rows on every run; this saves only when a
+    value actually differs.
+    """
+    obj, created = model.objects.get_or_create(**lookup, defaults=dict(values))
+    if created:
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+    return obj
+
+
+def _meeting_dates(
+    first: dt.date, weekdays: tuple[int, ...], skipped: tuple[dt.date, ...], count: int
+) -> Iterator[dt.date]:
+    """Yield ``count`` class days from ``first`` on, on ``weekdays``, skipping holidays."""
+    day = first
+    while count:
+        if day.weekday() in weekdays and day not in skipped:
+            yield day
+            count -= 1
+        day += dt.timedelta(days=1)
+
+
+def _seed_course() -> Course:
+    return _sync(Course, {"slug": data.COURSE_SLUG}, data.COURSE)
+
+
+def _seed_components(course: Course) -> None:
+    for order, (name, weight, description) in enumerate(data.GRADE_COMPONENTS, start=1):
+        _sync(
+            GradeComponent,
+            {"course": course, "name": name},
+            {"weight": Decimal(weight), "description": description, "order": order},
+        )
+
+
+def _seed_themes(course: Course) -> dict[int, Theme]:
+    """Create the themes and their topics; return the themes by their number."""
+    themes: dict[int, Theme] = {}
+    for order, (title, topics) in enumerate(data.THEMES, start=1):
+        theme = _sync(Theme, {"course": course, "order": order}, {"title": title})
+        for topic_order, topic in enumerate(topics, start=1):
+            _sync(Topic, {"theme": theme, "order": topic_order}, {"title": topic})
+        themes[order] = theme
+    return themes
+
+
+def _seed_user(username: str, first: str, last: str, password: str, *, staff: bool) -> AbstractUser:
+    """Create or update one user; the password is re-hashed only when it no longer matches."""
+    values = {
+        "first_name": first,
+        "last_name": last,
+        "email": f"{username}@{data.EMAIL_DOMAIN}",
+        "is_staff": staff,
+    }
+    user: AbstractUser = _sync(get_user_model(), {"username": username}, values)
+    # A user just created has no password yet; checking one costs a full hash.
+    if not user.password or not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _seed_people(course: Course, password: str) -> list[tuple[str, str, str]]:
+    """Create every user and membership; return (username, role, full name) rows."""
+    people = []
+    for username, first, last, role in data.PEOPLE:
+        is_instructor = role == Membership.Role.INSTRUCTOR
+        user = _seed_user(username, first, last, password, staff=is_instructor)
+        membership_set(course=course, user=user, role=role)
+        people.append((username, role, f"{first} {last}"))
+    return people
+
+
+def _seed_sessions(course: Course, themes: dict[int, Theme]) -> None:
+    """Create the class meetings on the Tuesday/Thursday calendar, each with its readings."""
+    dates = _meeting_dates(
+        data.FIRST_SESSION, data.MEETING_WEEKDAYS, data.NO_CLASS_DATES, len(data.SESSIONS)
+    )
+    for date, (title, theme, paper, capacity, further) in zip(dates, data.SESSIONS, strict=True):
+        session = _sync(
+            Session,
+            {"course": course, "date": date, "start_time": data.SESSION_START},
+            {
+                "end_time": data.SESSION_END,
+                "title": title,
+                "theme": themes[theme] if theme else None,
+                "notes": data.SESSION_NOTES.get(title, ""),
+            },
+        )
+        _seed_readings(session, paper, capacity, further)
+
+
+def _seed_readings(
+    session: Session, paper: str | None, capacity: int, further: tuple[str, ...]
+) -> None:
+    """The paper students present comes first and is required; the rest are optional."""
+    readings = [(paper, True)] if paper else []
+    readings += [(key, False) for key in further]
+    for order, (key, presentable) in enumerate(readings, start=1):
+        citation = dict(PAPERS[key])
+        title = citation.pop("title")
+        _sync(
+            Reading,
+            {"session": session, "title": title},
+            {
+                **citation,
+                "order": order,
+                "kind": Reading.Kind.REQUIRED if presentable else Reading.Kind.OPTIONAL,
+                "presentable": presentable,
+                "presenter_capacity": capacity if presentable else 1,
+            },
+        )
+
+
+def _seed_resources(course: Course) -> None:
+    for category, resources in data.RESOURCES.items():
+        for order, resource in enumerate(resources, start=1):
+            values = {"category": category, "order": order, **resource}
+            _sync(Resource, {"course": course, "title": values.pop("title")}, values)
+
+
+def _seed_announcements(course: Course) -> None:
+    for announcement in data.ANNOUNCEMENTS:
+        published_at = announcement["published_at"].replace(tzinfo=course.tz)
+        _sync(
+            Announcement,
+            {"course": course, "title": announcement["title"]},
+            {"body": announcement["body"], "published_at": published_at},
+        )
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the CIS6200 demo course, its people, schedule and readings."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"Password for every demo user (default: {DEFAULT_PASSWORD}).",
+        )
+
+    def handle(self, *args: Any, password: str, **options: Any) -> None:
+        with transaction.atomic():
+            course = _seed_course()
+            _seed_components(course)
+            themes = _seed_themes(course)
+            people = _seed_people(course, password)
+            _seed_sessions(course, themes)
+            _seed_resources(course)
+            _seed_announcements(course)
+        self._report(course, people, password)
+
+    def _report(self, course: Course, people: list[tuple[str, str, str]], password: str) -> None:
+        """Print where the course is and how to sign in, since that is what one needs next."""
+        readings = Reading.objects.filter(session__course=course)
+        out = self.stdout
+        out.write(self.style.SUCCESS(f"Demo course ready: {course}"))
+        out.write(f"  URL: {course.get_absolute_url()}")
+        out.write(
+            f"  {course.sessions.count()} sessions, {readings.count()} readings "
+            f"({readings.filter(presentable=True).count()} to present), "
+            f"{course.resources.count()} resources, "
+            f"{course.announcements.count()} announcements"
+        )
+        out.write("")
+        out.write("Logins:")
+        out.write(f"  {'username':<12} {'password':<12} {'role':<12} name")
+        for username, role, name in people:
+            out.write(f"  {username:<12} {password:<12} {role:<12} {name}")

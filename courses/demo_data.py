@@ -11,7 +11,7 @@ import datetime as dt
 
 COURSE_SLUG = "cis6200-spring-2026"
 
-COURSE: dict[str, str | bool] = {
+COURSE: dict[str, str | bool | int] = {
     "code": "CIS6200",
     "title": "Deep Learning at Scale",
     "term": "Spring 2026",
@@ -21,6 +21,8 @@ COURSE: dict[str, str | bool] = {
     "meeting_times": "Tuesday/Thursday 3:30-5:00 PM",
     "office_hours": "Thursday 5:00-6:00 PM (after class) or by appointment",
     "is_published": True,
+    "min_presentations": 1,
+    "max_presentations": 2,
     "overview": (
         "This graduate seminar explores the systems, algorithms, and engineering principles "
         "behind training large-scale deep learning models. We will examine how modern AI "
@@ -34,10 +36,10 @@ COURSE: dict[str, str | bool] = {
     "prerequisites": (
         "- **Required**: Graduate standing or instructor permission\n"
         "- **Strongly Recommended**:\n"
-        "  - CIS 5200 (Machine Learning) or equivalent\n"
-        "  - Familiarity with Python and PyTorch\n"
-        "  - Basic understanding of neural networks\n"
-        "  - Comfort with linear algebra and calculus"
+        "    - CIS 5200 (Machine Learning) or equivalent\n"
+        "    - Familiarity with Python and PyTorch\n"
+        "    - Basic understanding of neural networks\n"
+        "    - Comfort with linear algebra and calculus"
     ),
 }
 
@@ -302,4 +304,20 @@ ANNOUNCEMENTS: tuple[dict[str, str | dt.datetime], ...] = (
             "2:00-3:00 PM**. Thursday office hours after class resume the week after."
         ),
     },
+)
+
+# Presentation sign-ups opened on the first day of class and stay open in the
+# demo, so a visitor logged in as a student can try them.
+SIGNUP_OPENS_AT = dt.datetime(2026, 1, 15, 17, 0)  # in the course's time zone
+#: Presenters of the first presentable papers, in schedule order; a second
+#: tuple is the waitlist of a full paper.
+SIGNUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("student01", "student02"), ()),  # Kaplan et al., two seats
+    (("student03",), ("student04", "student05")),  # Chinchilla: full, with a waitlist
+    (("student06",), ()),
+    (("student07",), ()),
+    (("student08",), ()),
+    (("student09", "student10"), ()),  # Megatron-LM, two seats
+    (("student11",), ()),
+    (("student01",), ()),  # student01's second presentation
 )

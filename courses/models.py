@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+MARKDOWN_HELP = "Markdown; indent nested list items by four spaces."
+
 
 def validate_timezone(value: str) -> None:
     try:
@@ -39,13 +41,13 @@ class Course(models.Model):
     title = models.CharField(max_length=200)
     term = models.CharField(max_length=60, help_text="For example Spring 2026.")
     institution = models.CharField(max_length=200, blank=True)
-    overview = models.TextField(blank=True, help_text="Markdown.")
-    prerequisites = models.TextField(blank=True, help_text="Markdown.")
+    overview = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    prerequisites = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     meeting_times = models.CharField(
         max_length=200, blank=True, help_text="For example Tuesday/Thursday 3:30-5:00 PM."
     )
     location = models.CharField(max_length=200, blank=True)
-    office_hours = models.TextField(blank=True, help_text="Markdown.")
+    office_hours = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     timezone = models.CharField(
         max_length=64,
         default="America/New_York",
@@ -190,7 +192,7 @@ class Session(models.Model):
     location = models.CharField(
         max_length=200, blank=True, help_text="Leave blank to use the course's location."
     )
-    notes = models.TextField(blank=True, help_text="Markdown.")
+    notes = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     materials_url = models.URLField(blank=True, help_text="Slides or notes for this session.")
     cancelled = models.BooleanField(default=False)
 
@@ -275,7 +277,7 @@ class Resource(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
     url = models.URLField(blank=True, max_length=500)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, help_text=MARKDOWN_HELP)
 
     class Meta:
         ordering = ["course", "category", "order", "id"]
@@ -292,7 +294,7 @@ class AnnouncementQuerySet(models.QuerySet):
 class Announcement(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="announcements")
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     published_at = models.DateTimeField(default=timezone.now, help_text="Hidden until this moment.")
 
     objects = AnnouncementQuerySet.as_manager()

@@ -122,10 +122,10 @@ def test_course_has_the_seed_pages_facts(course):
     assert course.prerequisites.splitlines() == [
         "- **Required**: Graduate standing or instructor permission",
         "- **Strongly Recommended**:",
-        "  - CIS 5200 (Machine Learning) or equivalent",
-        "  - Familiarity with Python and PyTorch",
-        "  - Basic understanding of neural networks",
-        "  - Comfort with linear algebra and calculus",
+        "    - CIS 5200 (Machine Learning) or equivalent",
+        "    - Familiarity with Python and PyTorch",
+        "    - Basic understanding of neural networks",
+        "    - Comfort with linear algebra and calculus",
     ]
 
 
@@ -310,3 +310,18 @@ def test_output_lists_the_logins(output):
     login_lines = [line.split() for line in output.splitlines() if line.strip()]
     assert ["student01", "demo", "student", "Aisha", "Okafor"] in login_lines
     assert ["instructor", "demo", "instructor", "Lyle", "Ungar"] in login_lines
+
+
+def test_demo_sign_ups_are_open_with_papers_taken_and_a_waitlist(course):
+    from courses.models import PresentationSignup
+    from courses.signups import window_problem
+
+    assert window_problem(course) is None
+    signups = PresentationSignup.objects.of_course(course)
+    assert signups.confirmed().count() == 11
+    full = Reading.objects.get(session__course=course, title__startswith="Training Compute-Optimal")
+    assert [s.student.username for s in full.signups.confirmed()] == ["student03"]
+    assert [s.student.username for s in full.signups.waitlisted()] == ["student04", "student05"]
+    # Nobody is over the maximum, and most students still have a paper to choose.
+    per_student = {s.student_id for s in signups.confirmed()}
+    assert len(per_student) == 10

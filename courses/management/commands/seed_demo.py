@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 
 from courses import demo_data as data
+from courses import signups
 from courses.demo_readings import PAPERS
 from courses.models import (
     Announcement,
@@ -159,6 +160,25 @@ def _seed_readings(
         )
 
 
+def _seed_signups(course: Course) -> None:
+    """Some papers taken, one full with a waitlist; written through the sign-up
+    services so the demo obeys the same rules as the board."""
+    opens = data.SIGNUP_OPENS_AT.replace(tzinfo=course.tz)
+    if course.signup_opens_at != opens:
+        course.signup_opens_at = opens
+        course.save(update_fields=["signup_opens_at"])
+    users = get_user_model().objects.in_bulk(field_name="username")
+    papers = Reading.objects.filter(session__course=course, presentable=True)
+    for paper, (presenters, waitlist) in zip(papers, data.SIGNUPS, strict=False):
+        taken = set(paper.signups.values_list("student__username", flat=True))
+        for username in presenters:
+            if username not in taken:
+                signups.signup_assign(reading=paper, student=users[username])
+        for username in waitlist:
+            if username not in taken:
+                signups.waitlist_join(reading=paper, student=users[username])
+
+
 def _seed_resources(course: Course) -> None:
     for category, resources in data.RESOURCES.items():
         for order, resource in enumerate(resources, start=1):
@@ -193,6 +213,7 @@ class Command(BaseCommand):
             themes = _seed_themes(course)
             people = _seed_people(course, password)
             _seed_sessions(course, themes)
+            _seed_signups(course)
             _seed_resources(course)
             _seed_announcements(course)
         self._report(course, people, password)

@@ -1,0 +1,257 @@
+"""Instructors assign, move and withdraw presenters in the admin, under the sign-up rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from courses.models import Membership, PresentationSignup
+from courses.services import membership_set
+
+from .factories import (
+    CourseFactory,
+    MembershipFactory,
+    PresentationSignupFactory,
+    ReadingFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+CONFIRMED = PresentationSignup.Status.CONFIRMED
+WAITLISTED = PresentationSignup.Status.WAITLISTED
+ADD_URL = "/admin/courses/presentationsignup/add/"
+CHANGELIST_URL = "/admin/courses/presentationsignup/"
+
+
+@pytest.fixture
+def admin_instructor(course):
+    user = UserFactory(username="prof")
+    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def new_paper(course, *, capacity: int = 1, title: str | None = None):
+    extra = {"title": title} if title else {}
+    return ReadingFactory(
+        session=SessionFactory(course=course),
+        presentable=True,
+        presenter_capacity=capacity,
+        **extra,
+    )
+
+
+def new_student(course, username: str | None = None, **names):
+    user = UserFactory(username=username, **names) if username else UserFactory(**names)
+    return MembershipFactory(course=course, role=Membership.Role.STUDENT, user=user).user
+
+
+def seat(reading, student, status=CONFIRMED):
+    return PresentationSignupFactory(reading=reading, student=student, status=status)
+
+
+def change_url(signup) -> str:
+    return f"/admin/courses/presentationsignup/{signup.pk}/change/"
+
+
+def delete_url(signup) -> str:
+    return f"/admin/courses/presentationsignup/{signup.pk}/delete/"
+
+
+def form_errors(response) -> list[str]:
+    """The error lines the admin form shows above or beside its fields."""
+    lists = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    return [
+        html.unescape(item.strip())
+        for block in lists
+        for item in re.findall(r"<li>(.*?)</li>", block, re.S)
+    ]
+
+
+def alerts(response) -> list[str]:
+    found = re.findall(r'<li class="(?:success|info|warning|error)">(.*?)</li>', response.content.decode(), re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in found]
+
+
+class TestAssigning:
+    def test_it_assigns_a_student_even_after_sign_ups_closed(
+        self, admin_instructor, course, student
+    ):
+        course.signup_closes_at = timezone.now() - dt.timedelta(days=1)
+        course.signup_opens_at = course.signup_closes_at - dt.timedelta(days=7)
+        course.save()
+        paper = new_paper(course)
+
+        response = admin_instructor.post(
+            ADD_URL, {"reading": paper.pk, "student": student.pk}, follow=True
+        )
+
+        assert response.redirect_chain[-1][0] == CHANGELIST_URL
+        signup = PresentationSignup.objects.get()
+        assert (signup.reading, signup.student, signup.status) == (paper, student, CONFIRMED)
+
+    def test_a_full_paper_is_refused_and_nothing_is_created(
+        self, admin_instructor, course, student
+    ):
+        paper = new_paper(course, title="Scaling Laws")
+        seat(paper, new_student(course))
+
+        response = admin_instructor.post(ADD_URL, {"reading": paper.pk, "student": student.pk})
+
+        assert response.status_code == 200
+        assert form_errors(response) == ["“Scaling Laws” has no free seat left."]
+        assert paper.signups.count() == 1
+        assert not PresentationSignup.objects.filter(student=student).exists()
+
+    def test_a_student_at_the_maximum_is_refused_and_nothing_is_created(
+        self, admin_instructor, course, student
+    ):
+        seat(new_paper(course), student)
+        seat(new_paper(course), student)
+        third = new_paper(course)
+
+        response = admin_instructor.post(ADD_URL, {"reading": third.pk, "student": student.pk})
+
+        assert form_errors(response) == [
+            f"{student.get_full_name()} already presents 2 papers, the most this course "
+            "allows (2). Withdraw from one to take another."
+        ]
+        assert not third.signups.exists()
+        assert PresentationSignup.objects.filter(student=student).count() == 2
+
+    @pytest.mark.parametrize("who", ["ta", "outsider"])
+    def test_someone_who_is_not_a_student_of_the_course_is_refused(
+        self, request, admin_instructor, course, who
+    ):
+        user = request.getfixturevalue(who)
+        paper = new_paper(course)
+
+        response = admin_instructor.post(ADD_URL, {"reading": paper.pk, "student": user.pk})
+
+        assert form_errors(response) == [f"{user.username} is not a student of CIS6200."]
+        assert not PresentationSignup.objects.exists()
+
+    def test_a_paper_of_a_course_they_do_not_teach_cannot_be_chosen(
+        self, admin_instructor, course, student
+    ):
+        other_course = CourseFactory()
+        elsewhere = new_paper(other_course)
+        MembershipFactory(course=other_course, user=student, role=Membership.Role.STUDENT)
+
+        response = admin_instructor.post(ADD_URL, {"reading": elsewhere.pk, "student": student.pk})
+
+        assert response.status_code == 200
+        assert any("Select a valid choice" in error for error in form_errors(response))
+        assert not PresentationSignup.objects.exists()
+
+
+class TestMoving:
+    def test_changing_the_paper_moves_the_seat_and_promotes_the_old_waitlist(
+        self, admin_instructor, course, student
+    ):
+        old, new = new_paper(course, title="Old paper"), new_paper(course, title="New paper")
+        signup = seat(old, student)
+        waiting = new_student(course, "waiting")
+        waiting_signup = seat(old, waiting, WAITLISTED)
+
+        response = admin_instructor.post(change_url(signup), {"reading": new.pk}, follow=True)
+
+        assert response.redirect_chain[-1][0] == CHANGELIST_URL
+        moved = PresentationSignup.objects.get(pk=signup.pk)
+        assert (moved.reading, moved.student, moved.status) == (new, student, CONFIRMED)
+        assert PresentationSignup.objects.get(pk=waiting_signup.pk).status == CONFIRMED
+        assert "Waiting moved up from the waitlist to present “Old paper”." in alerts(response)
+
+    def test_moving_onto_a_full_paper_shows_why_and_changes_nothing(
+        self, admin_instructor, course, student
+    ):
+        old, full = new_paper(course), new_paper(course, title="Full paper")
+        seat(full, new_student(course))
+        signup = seat(old, student)
+
+        response = admin_instructor.post(change_url(signup), {"reading": full.pk})
+
+        assert form_errors(response) == ["“Full paper” has no free seat left."]
+        assert PresentationSignup.objects.get(pk=signup.pk).reading == old
+
+    def test_a_student_at_the_maximum_can_still_be_moved(self, admin_instructor, course, student):
+        first = seat(new_paper(course), student)
+        seat(new_paper(course), student)
+        free = new_paper(course)
+
+        admin_instructor.post(change_url(first), {"reading": free.pk})
+
+        assert PresentationSignup.objects.get(pk=first.pk).reading == free
+        assert PresentationSignup.objects.filter(student=student).count() == 2
+
+
+class TestWithdrawing:
+    def test_deleting_a_signup_promotes_the_first_waiting_student(
+        self, admin_instructor, course, student
+    ):
+        paper = new_paper(course)
+        signup = seat(paper, student)
+        first, second = new_student(course, "first"), new_student(course, "second")
+        seat(paper, first, WAITLISTED)
+        seat(paper, second, WAITLISTED)
+
+        response = admin_instructor.post(delete_url(signup), {"post": "yes"}, follow=True)
+
+        assert response.redirect_chain[-1][0] == CHANGELIST_URL
+        assert not paper.signups.filter(student=student).exists()
+        assert paper.signups.get(student=first).status == CONFIRMED
+        assert paper.signups.get(student=second).status == WAITLISTED
+
+    def test_deleting_after_sign_ups_closed_still_works(self, admin_instructor, course, student):
+        course.signup_closes_at = timezone.now() - dt.timedelta(days=1)
+        course.signup_opens_at = course.signup_closes_at - dt.timedelta(days=7)
+        course.save()
+        signup = seat(new_paper(course), student)
+
+        admin_instructor.post(delete_url(signup), {"post": "yes"})
+
+        assert not PresentationSignup.objects.exists()
+
+    def test_deleting_several_at_once_promotes_each_papers_waitlist(
+        self, admin_instructor, course
+    ):
+        papers = [new_paper(course), new_paper(course)]
+        presenters = [seat(paper, new_student(course)) for paper in papers]
+        waiting = [seat(paper, new_student(course), WAITLISTED) for paper in papers]
+
+        admin_instructor.post(
+            CHANGELIST_URL,
+            {
+                "action": "delete_selected",
+                "_selected_action": [s.pk for s in presenters],
+                "post": "yes",
+            },
+        )
+
+        assert not PresentationSignup.objects.filter(pk__in=[s.pk for s in presenters]).exists()
+        statuses = PresentationSignup.objects.filter(pk__in=[s.pk for s in waiting])
+        assert list(statuses.values_list("status", flat=True)) == [CONFIRMED, CONFIRMED]
+
+
+def test_an_instructor_sees_only_signups_of_courses_they_teach(admin_instructor, course):
+    seat(new_paper(course), new_student(course, "ours", first_name="Our", last_name="Student"))
+    other_course = CourseFactory()
+    elsewhere = new_paper(other_course, title="Somebody else's paper")
+    theirs = seat(
+        elsewhere, new_student(other_course, "theirs", first_name="Their", last_name="Student")
+    )
+
+    response = admin_instructor.get(CHANGELIST_URL)
+
+    text = html.unescape(response.content.decode())
+    assert "ours" in text
+    assert "theirs" not in text
+    assert "Somebody else's paper" not in text
+    assert admin_instructor.get(change_url(theirs)).status_code == 302

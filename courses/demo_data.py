@@ -289,9 +289,10 @@ ANNOUNCEMENTS: tuple[dict[str, str | dt.datetime], ...] = (
         "title": "Paper presentation sign-ups are open",
         "published_at": dt.datetime(2026, 1, 15, 17, 15),
         "body": (
-            "Sign up on the Schedule page to present a paper by **Friday, January 23**. "
+            "Sign up on the **Papers** page to present one or two papers. "
             "Each regular session has one paper to present, and a few of the longer papers "
-            "take two presenters. Sign-ups are first come, first served.\n"
+            "take two presenters. Sign-ups are first come, first served; a full paper has a "
+            "waitlist, and you move up automatically when a seat frees.\n"
             "\n"
             "Every student presents at least once during the term."
         ),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -97,7 +99,11 @@ def paper_board(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     return render(request, "courses/paper_board.html", context)
 
 
-def _paper_action(request: HttpRequest, access: CourseAccess, reading_id: int, action) -> str:
+def _paper_action(
+    request: HttpRequest, access: CourseAccess, reading_id: int, action: Callable[[Reading], str]
+) -> HttpResponse:
+    """Run a student's sign-up action on a paper of this course and go back to
+    the board, saying what happened or why nothing did."""
     reading = get_object_or_404(
         Reading.objects.select_related("session"),
         pk=reading_id,
@@ -105,10 +111,10 @@ def _paper_action(request: HttpRequest, access: CourseAccess, reading_id: int, a
         presentable=True,
     )
     try:
-        return action(reading)
+        messages.success(request, action(reading))
     except signups.SignupError as error:
         messages.error(request, str(error))
-        return ""
+    return redirect("courses:papers", slug=access.course.slug)
 
 
 def _session_day(reading: Reading) -> str:
@@ -122,9 +128,7 @@ def paper_signup(request: HttpRequest, access: CourseAccess, reading_id: int) ->
         signups.signup_create(reading=reading, student=request.user)
         return f"You are presenting “{reading.title}” on {_session_day(reading)}."
 
-    if done := _paper_action(request, access, reading_id, sign_up):
-        messages.success(request, done)
-    return redirect("courses:papers", slug=access.course.slug)
+    return _paper_action(request, access, reading_id, sign_up)
 
 
 @require_POST
@@ -137,9 +141,7 @@ def paper_waitlist(request: HttpRequest, access: CourseAccess, reading_id: int) 
             "are still under the maximum, you will present it and get an email."
         )
 
-    if done := _paper_action(request, access, reading_id, join):
-        messages.success(request, done)
-    return redirect("courses:papers", slug=access.course.slug)
+    return _paper_action(request, access, reading_id, join)
 
 
 @require_POST
@@ -149,9 +151,7 @@ def paper_withdraw(request: HttpRequest, access: CourseAccess, reading_id: int) 
         signups.signup_withdraw(reading=reading, student=request.user)
         return f"You withdrew from “{reading.title}”."
 
-    if done := _paper_action(request, access, reading_id, withdraw):
-        messages.success(request, done)
-    return redirect("courses:papers", slug=access.course.slug)
+    return _paper_action(request, access, reading_id, withdraw)
 
 
 @require_GET

@@ -30,6 +30,27 @@ def taught_course_ids(request: HttpRequest) -> QuerySet:
     )
 
 
+def taught_course_filter(lookup: str) -> type[admin.SimpleListFilter]:
+    """A "By course" filter that lists only the courses the user teaches."""
+
+    class TaughtCourseFilter(admin.SimpleListFilter):
+        title = "course"
+        parameter_name = "course"
+
+        def lookups(self, request, model_admin):
+            courses = Course.objects.all()
+            if not request.user.is_superuser:
+                courses = courses.filter(id__in=taught_course_ids(request))
+            return [(course.pk, str(course)) for course in courses]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{lookup}__id": self.value()})
+            return queryset
+
+    return TaughtCourseFilter
+
+
 class CourseScopedAdminMixin:
     """Instructors see and edit only the courses they teach; superusers see all.
 
@@ -37,6 +58,13 @@ class CourseScopedAdminMixin:
     """
 
     course_lookup = "course"
+
+    def get_list_filter(self, request: HttpRequest):
+        # Django's own related filter would list every course in the database.
+        return [
+            taught_course_filter(self.course_lookup) if name == self.course_lookup else name
+            for name in super().get_list_filter(request)
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
@@ -198,7 +226,7 @@ class ReadingInline(admin.StackedInline):
 @admin.register(Session)
 class SessionAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "title", "theme", "course", "cancelled"]
-    list_filter = ["course", "cancelled", "theme"]
+    list_filter = ["course", "cancelled"]
     search_fields = ["title", "notes", "readings__title"]
     date_hierarchy = "date"
     inlines = [ReadingInline]
@@ -262,9 +290,15 @@ class PresentationSignupAdminForm(forms.ModelForm):
             raise forms.ValidationError(f"{student} is not a student of {course.code}.")
         moving_from = None
         if self.instance.pk:
-            original = PresentationSignup.objects.get(pk=self.instance.pk)
+            original = PresentationSignup.objects.select_related("reading__session").get(
+                pk=self.instance.pk
+            )
             if original.reading_id == reading.pk:
                 return cleaned
+            if original.reading.session.course_id != course.pk:
+                raise forms.ValidationError(
+                    "A presenter can only move to a paper of the same course."
+                )
             if original.status == PresentationSignup.Status.CONFIRMED:
                 moving_from = original.reading
         problem = signups.confirm_problem(
@@ -303,12 +337,15 @@ class PresentationSignupAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         try:
             if not change:
-                created = signups.signup_assign(reading=obj.reading, student=obj.student)
-                obj.pk = created.pk
+                saved = signups.signup_assign(reading=obj.reading, student=obj.student)
             elif "reading" in form.changed_data:
                 original = PresentationSignup.objects.get(pk=obj.pk)
-                _, result = signups.signup_move(signup=original, to_reading=obj.reading)
+                saved, result = signups.signup_move(signup=original, to_reading=obj.reading)
                 self._report_promotion(request, result)
+            else:
+                return
+            # The admin's message and log entry describe `obj`: make it what was saved.
+            obj.pk, obj.status, obj.created_at = saved.pk, saved.status, saved.created_at
         except signups.SignupError as error:
             # Only a request racing this one can get here after the form's checks.
             messages.error(request, f"Nothing was changed: {error}")

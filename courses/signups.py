@@ -218,6 +218,14 @@ def signup_withdraw(
     was_confirmed = signup.status == Status.CONFIRMED
     signup.delete()
     promoted = _promote_from_waitlist(course, reading) if was_confirmed else None
+    if was_confirmed:
+        # Now under the maximum, the student may be first in line for a free
+        # seat they were passed over for while they were at it.
+        waiting_on = Reading.objects.filter(
+            signups__student=student, signups__status=Status.WAITLISTED
+        )
+        for other in waiting_on.select_related("session"):
+            _promote_from_waitlist(course, other)
     return WithdrawResult(promoted=promoted)
 
 

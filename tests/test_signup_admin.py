@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -67,7 +68,9 @@ def delete_url(signup) -> str:
 
 def form_errors(response) -> list[str]:
     """The error lines the admin form shows above or beside its fields."""
-    lists = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    lists = re.findall(
+        r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S
+    )
     return [
         html.unescape(item.strip())
         for block in lists
@@ -76,7 +79,9 @@ def form_errors(response) -> list[str]:
 
 
 def alerts(response) -> list[str]:
-    found = re.findall(r'<li class="(?:success|info|warning|error)">(.*?)</li>', response.content.decode(), re.S)
+    found = re.findall(
+        r'<li class="(?:success|info|warning|error)">(.*?)</li>', response.content.decode(), re.S
+    )
     return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in found]
 
 
@@ -96,6 +101,17 @@ class TestAssigning:
         assert response.redirect_chain[-1][0] == CHANGELIST_URL
         signup = PresentationSignup.objects.get()
         assert (signup.reading, signup.student, signup.status) == (paper, student, CONFIRMED)
+
+    def test_the_success_message_names_the_new_presenter(self, admin_instructor, course, student):
+        paper = new_paper(course, title="Scaling Laws")
+
+        response = admin_instructor.post(
+            ADD_URL, {"reading": paper.pk, "student": student.pk}, follow=True
+        )
+
+        assert alerts(response) == [
+            "The presentation signup “alice · Scaling Laws (Presenting)” was added successfully."
+        ]
 
     def test_a_full_paper_is_refused_and_nothing_is_created(
         self, admin_instructor, course, student
@@ -191,6 +207,38 @@ class TestMoving:
         assert PresentationSignup.objects.get(pk=first.pk).reading == free
         assert PresentationSignup.objects.filter(student=student).count() == 2
 
+    def test_moving_a_waiting_student_reports_them_presenting(
+        self, admin_instructor, course, student
+    ):
+        full, free = new_paper(course), new_paper(course, title="Free paper")
+        seat(full, new_student(course))
+        waiting = seat(full, student, WAITLISTED)
+
+        response = admin_instructor.post(change_url(waiting), {"reading": free.pk}, follow=True)
+
+        assert PresentationSignup.objects.get(pk=waiting.pk).status == CONFIRMED
+        assert alerts(response) == [
+            "The presentation signup “alice · Free paper (Presenting)” was changed successfully."
+        ]
+
+    def test_moving_to_a_paper_of_another_course_is_refused_without_claiming_success(
+        self, admin_instructor, course, student
+    ):
+        other_course = CourseFactory(code="CIS7000")
+        prof = get_user_model().objects.get(username="prof")
+        membership_set(course=other_course, user=prof, role=Membership.Role.INSTRUCTOR)
+        membership_set(course=other_course, user=student, role=Membership.Role.STUDENT)
+        mine = new_paper(course)
+        signup = seat(mine, student)
+        elsewhere = new_paper(other_course)
+
+        response = admin_instructor.post(change_url(signup), {"reading": elsewhere.pk}, follow=True)
+
+        assert PresentationSignup.objects.get(pk=signup.pk).reading == mine
+        shown = alerts(response) + form_errors(response)
+        assert any("same course" in line for line in shown)
+        assert not any("changed successfully" in line for line in shown)
+
 
 class TestWithdrawing:
     def test_deleting_a_signup_promotes_the_first_waiting_student(
@@ -219,9 +267,7 @@ class TestWithdrawing:
 
         assert not PresentationSignup.objects.exists()
 
-    def test_deleting_several_at_once_promotes_each_papers_waitlist(
-        self, admin_instructor, course
-    ):
+    def test_deleting_several_at_once_promotes_each_papers_waitlist(self, admin_instructor, course):
         papers = [new_paper(course), new_paper(course)]
         presenters = [seat(paper, new_student(course)) for paper in papers]
         waiting = [seat(paper, new_student(course), WAITLISTED) for paper in papers]
@@ -255,3 +301,15 @@ def test_an_instructor_sees_only_signups_of_courses_they_teach(admin_instructor,
     assert "theirs" not in text
     assert "Somebody else's paper" not in text
     assert admin_instructor.get(change_url(theirs)).status_code == 302
+
+
+def test_the_course_filter_names_only_courses_they_teach(admin_instructor, course):
+    seat(new_paper(course), new_student(course))
+    hidden = CourseFactory(code="CIS9999", title="Unannounced Seminar", is_published=False)
+    seat(new_paper(hidden), new_student(hidden))
+
+    text = html.unescape(admin_instructor.get(CHANGELIST_URL).content.decode())
+
+    assert "CIS6200" in text
+    assert "CIS9999" not in text
+    assert "Unannounced Seminar" not in text

@@ -63,7 +63,9 @@ def board_url(course) -> str:
 
 
 def action_url(course, reading, action: str) -> str:
-    return reverse(f"courses:paper_{action}", kwargs={"slug": course.slug, "reading_id": reading.pk})
+    return reverse(
+        f"courses:paper_{action}", kwargs={"slug": course.slug, "reading_id": reading.pk}
+    )
 
 
 def staff_url(course, name: str) -> str:
@@ -448,8 +450,8 @@ class TestCsrf:
 
     def test_the_boards_own_form_carries_the_token(self, strict_client, course, student):
         paper = new_paper(course)
-        board = strict_client.get(board_url(course)).content.decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', board).group(1)
+        card = paper_card(strict_client.get(board_url(course)), paper)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card).group(1)
 
         response = strict_client.post(
             action_url(course, paper, "signup"), {"csrfmiddlewaretoken": token}

@@ -257,3 +257,23 @@ class TestStaff:
         with pytest.raises(SignupError, match="has no free seat left"):
             signup_move(signup=signup, to_reading=full)
         assert PresentationSignup.objects.get(pk=signup.pk).reading == paper
+
+
+def test_a_student_passed_over_at_the_maximum_gets_the_seat_once_under_it(course):
+    course.max_presentations = 1
+    course.save()
+    paper, other = new_paper(course), new_paper(course)
+    presenter, waiting = new_student(course), new_student(course)
+    signup_create(reading=paper, student=presenter)
+    signup_create(reading=other, student=waiting)
+    course.max_presentations = 2
+    course.save()
+    waitlist_join(reading=paper, student=waiting)
+    course.max_presentations = 1
+    course.save()
+    # The seat frees while `waiting` is at the maximum: they are passed over.
+    assert signup_withdraw(reading=paper, student=presenter).promoted is None
+
+    signup_withdraw(reading=other, student=waiting)
+
+    assert paper.signups.get(student=waiting).status == CONFIRMED

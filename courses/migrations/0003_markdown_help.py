@@ -4,40 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0002_presentation_signups'),
+        ("courses", "0002_presentation_signups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='announcement',
-            name='body',
-            field=models.TextField(blank=True, help_text='Markdown; indent nested list items by four spaces.'),
+            model_name="announcement",
+            name="body",
+            field=models.TextField(
+                blank=True, help_text="Markdown; indent nested list items by four spaces."
+            ),
         ),
         migrations.AlterField(
-            model_name='course',
-            name='office_hours',
-            field=models.TextField(blank=True, help_text='Markdown; indent nested list items by four spaces.'),
+            model_name="course",
+            name="office_hours",
+            field=models.TextField(
+                blank=True, help_text="Markdown; indent nested list items by four spaces."
+            ),
         ),
         migrations.AlterField(
-            model_name='course',
-            name='overview',
-            field=models.TextField(blank=True, help_text='Markdown; indent nested list items by four spaces.'),
+            model_name="course",
+            name="overview",
+            field=models.TextField(
+                blank=True, help_text="Markdown; indent nested list items by four spaces."
+            ),
         ),
         migrations.AlterField(
-            model_name='course',
-            name='prerequisites',
-            field=models.TextField(blank=True, help_text='Markdown; indent nested list items by four spaces.'),
+            model_name="course",
+            name="prerequisites",
+            field=models.TextField(
+                blank=True, help_text="Markdown; indent nested list items by four spaces."
+            ),
         ),
         migrations.AlterField(
-            model_name='resource',
-            name='description',
-            field=models.TextField(blank=True, help_text='Markdown; indent nested list items by four spaces.'),
+            model_name="resource",
+            name="description",
+            field=models.TextField(
+                blank=True, help_text="Markdown; indent nested list items by four spaces."
+            ),
         ),
         migrations.AlterField(
-            model_name='session',
-            name='notes',
-            field=models.TextField(blank=True, help_text='Markdown; indent nested list items by four spaces.'),
+            model_name="session",
+            name="notes",
+            field=models.TextField(
+                blank=True, help_text="Markdown; indent nested list items by four spaces."
+            ),
         ),
     ]

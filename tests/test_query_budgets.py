@@ -12,6 +12,7 @@ from .factories import (
     AnnouncementFactory,
     GradeComponentFactory,
     MembershipFactory,
+    PresentationSignupFactory,
     ReadingFactory,
     ResourceFactory,
     SessionFactory,
@@ -28,6 +29,9 @@ BUDGETS = {
     "courses:resources": 2,
     "courses:calendar": 3,
 }
+
+# Session and user lookups, the membership, then the schedule itself with presenters.
+MEMBER_SCHEDULE_BUDGET = 7
 
 
 def populate(course, size: int) -> None:
@@ -58,3 +62,20 @@ def test_query_count_does_not_grow_with_rows(client, course, name):
     populate(course, 90)
     large = count_queries(client, name, course)
     assert small == large == BUDGETS[name]
+
+
+def test_a_members_schedule_with_presenters_does_not_grow_with_rows(as_student, course):
+    def add_presented_sessions(n: int) -> None:
+        for _ in range(n):
+            reading = ReadingFactory(session=SessionFactory(course=course), presentable=True)
+            PresentationSignupFactory(
+                reading=reading, student=MembershipFactory(course=course).user
+            )
+
+    add_presented_sessions(10)
+    small = count_queries(as_student, "courses:schedule", course)
+    add_presented_sessions(90)
+    large = count_queries(as_student, "courses:schedule", course)
+    assert small == large == MEMBER_SCHEDULE_BUDGET
+    page = as_student.get(reverse("courses:schedule", kwargs={"slug": course.slug}))
+    assert page.content.decode().count("Presented by") == 100

@@ -141,3 +141,19 @@ class PresentationSignupFactory(factory.django.DjangoModelFactory):
     reading = factory.SubFactory(ReadingFactory, presentable=True)
     student = factory.SubFactory(UserFactory)
     status = PresentationSignup.Status.CONFIRMED
+
+
+def new_paper(course, *, capacity: int = 1, title: str | None = None, date=None) -> Reading:
+    """A presentable paper in a session of its own."""
+    session = SessionFactory(course=course, **({"date": date} if date else {}))
+    extra = {"title": title} if title else {}
+    return ReadingFactory(session=session, presentable=True, presenter_capacity=capacity, **extra)
+
+
+def new_student(course, username: str | None = None, **names):
+    user = UserFactory(username=username, **names) if username else UserFactory(**names)
+    return MembershipFactory(course=course, role=Membership.Role.STUDENT, user=user).user
+
+
+def seat(reading, student, status=PresentationSignup.Status.CONFIRMED) -> PresentationSignup:
+    return PresentationSignupFactory(reading=reading, student=student, status=status)

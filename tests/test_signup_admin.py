@@ -17,10 +17,10 @@ from courses.services import membership_set
 from .factories import (
     CourseFactory,
     MembershipFactory,
-    PresentationSignupFactory,
-    ReadingFactory,
-    SessionFactory,
     UserFactory,
+    new_paper,
+    new_student,
+    seat,
 )
 
 pytestmark = pytest.mark.django_db
@@ -37,25 +37,6 @@ def admin_instructor(course):
     client = Client()
     client.force_login(user)
     return client
-
-
-def new_paper(course, *, capacity: int = 1, title: str | None = None):
-    extra = {"title": title} if title else {}
-    return ReadingFactory(
-        session=SessionFactory(course=course),
-        presentable=True,
-        presenter_capacity=capacity,
-        **extra,
-    )
-
-
-def new_student(course, username: str | None = None, **names):
-    user = UserFactory(username=username, **names) if username else UserFactory(**names)
-    return MembershipFactory(course=course, role=Membership.Role.STUDENT, user=user).user
-
-
-def seat(reading, student, status=CONFIRMED):
-    return PresentationSignupFactory(reading=reading, student=student, status=status)
 
 
 def change_url(signup) -> str:

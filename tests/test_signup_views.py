@@ -15,15 +15,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.models import Membership, PresentationSignup
+from courses.models import PresentationSignup
 
 from .factories import (
     CourseFactory,
-    MembershipFactory,
-    PresentationSignupFactory,
     ReadingFactory,
     SessionFactory,
-    UserFactory,
+    new_paper,
+    new_student,
+    seat,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,21 +35,6 @@ ACTIONS = ["signup", "waitlist", "withdraw"]
 LONG_AGO = dt.datetime(2025, 1, 2, 5, 0, tzinfo=dt.UTC)  # Thursday, January 2, 12:00 AM
 CLOSED_AT = dt.datetime(2025, 1, 21, 5, 0, tzinfo=dt.UTC)  # Tuesday, January 21, 12:00 AM
 FAR_AHEAD = dt.datetime(2099, 9, 1, 13, 0, tzinfo=dt.UTC)  # Tuesday, September 1, 9:00 AM
-
-
-def new_paper(course, *, capacity: int = 1, title: str | None = None, date=None):
-    session = SessionFactory(course=course, **({"date": date} if date else {}))
-    extra = {"title": title} if title else {}
-    return ReadingFactory(session=session, presentable=True, presenter_capacity=capacity, **extra)
-
-
-def new_student(course, username: str | None = None, **names):
-    user = UserFactory(username=username, **names) if username else UserFactory(**names)
-    return MembershipFactory(course=course, role=Membership.Role.STUDENT, user=user).user
-
-
-def seat(reading, student, status=CONFIRMED):
-    return PresentationSignupFactory(reading=reading, student=student, status=status)
 
 
 def close_sign_ups(course) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from courses.models import Membership, PresentationSignup
+from courses.models import PresentationSignup
 from courses.signups import (
     SignupError,
     signup_assign,
@@ -18,7 +18,12 @@ from courses.signups import (
     waitlist_join,
 )
 
-from .factories import MembershipFactory, ReadingFactory, SessionFactory
+from .factories import (
+    ReadingFactory,
+    SessionFactory,
+    new_paper,
+    new_student,
+)
 
 pytestmark = pytest.mark.django_db
 CONFIRMED = PresentationSignup.Status.CONFIRMED
@@ -28,16 +33,6 @@ WAITLISTED = PresentationSignup.Status.WAITLISTED
 @pytest.fixture
 def paper(course):
     return ReadingFactory(session=SessionFactory(course=course), presentable=True)
-
-
-def new_paper(course, capacity=1):
-    return ReadingFactory(
-        session=SessionFactory(course=course), presentable=True, presenter_capacity=capacity
-    )
-
-
-def new_student(course):
-    return MembershipFactory(course=course, role=Membership.Role.STUDENT).user
 
 
 def test_a_student_takes_a_free_seat(course, paper, student):

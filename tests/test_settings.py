@@ -28,20 +28,47 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check", ALLOWED_HOSTS="course.example.edu")
+def serve(**env: str) -> subprocess.CompletedProcess:
+    """Load the WSGI application, as gunicorn does, with only `env` set."""
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import coursesite.wsgi"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_server_refuses_to_start_without_a_secret_key():
+    result = serve(ALLOWED_HOSTS="course.example.edu")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = manage("check", SECRET_KEY=GOOD_SECRET)
+def test_the_server_refuses_to_start_without_allowed_hosts():
+    result = serve(SECRET_KEY=GOOD_SECRET)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
 
 
-def test_debug_mode_starts_without_secrets():
-    assert manage("check", DEBUG="1").returncode == 0
+def test_the_server_starts_when_configured():
+    result = serve(SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="course.example.edu")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("debug", ["0", ""])
+def test_production_management_commands_refuse_to_run_without_a_secret_key(debug):
+    result = manage("check", DEBUG=debug, ALLOWED_HOSTS="course.example.edu")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_command_line_defaults_to_development_mode():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 @pytest.mark.parametrize("debug", ["0", ""])

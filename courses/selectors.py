@@ -122,6 +122,10 @@ class PaperRow:
         return self.seats_taken >= self.reading.presenter_capacity
 
     @property
+    def i_present(self) -> bool:
+        return self.mine is not None and self.mine.status == PresentationSignup.Status.CONFIRMED
+
+    @property
     def my_waitlist_position(self) -> int | None:
         for position, signup in enumerate(self.waitlist, start=1):
             if self.mine is not None and signup.pk == self.mine.pk:

@@ -93,7 +93,7 @@ def paper_board(request: HttpRequest, access: CourseAccess) -> HttpResponse:
         "course": course,
         "rows": rows,
         "mine": mine,
-        "presenting_count": sum(1 for row in mine if row.mine.status == "confirmed"),
+        "presenting_count": sum(1 for row in mine if row.i_present),
         "window_problem": signups.window_problem(course),
     }
     return render(request, "courses/paper_board.html", context)

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from grading.models import GradeComponent
+from grading.models import GradeComponent, LetterCutoff
 
 from . import signups
 from .models import (
@@ -109,7 +109,19 @@ class ThemeInline(admin.TabularInline):
 class GradeComponentInline(admin.TabularInline):
     model = GradeComponent
     extra = 0
-    fields = ["order", "name", "weight", "description"]
+    show_change_link = True  # its items are edited on the component's own page
+    fields = ["order", "name", "weight", "description", "drop_lowest", "weighting"]
+
+
+class LetterCutoffInline(admin.TabularInline):
+    model = LetterCutoff
+    extra = 0
+    fields = ["letter", "minimum"]
+    verbose_name = "letter grade cut-off"
+    verbose_name_plural = (
+        "Letter scale (leave empty for the default: A 94, A- 90, B+ 87, B 84, B- 80, "
+        "C+ 77, C 74, C- 70, D+ 67, D 64, D- 61, F 0)"
+    )
 
 
 class SessionInline(admin.TabularInline):
@@ -170,6 +182,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     inlines = [
         ThemeInline,
         GradeComponentInline,
+        LetterCutoffInline,
         SessionInline,
         ResourceInline,
         AnnouncementInline,

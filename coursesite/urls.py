@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("courses/<slug:slug>/", include("courses.urls")),
+    path("courses/<slug:slug>/", include("grading.urls")),
 ]

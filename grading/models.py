@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from simple_history.models import HistoricalRecords
 
 from courses.models import Course
+
+from .calculation import DEFAULT_LETTER_SCALE, Weighting
 
 
 class GradeComponentQuerySet(models.QuerySet):
@@ -27,6 +31,20 @@ class GradeComponent(models.Model):
     )
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    drop_lowest = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text="Drop this many graded items, the ones that raise the percentage most; "
+        "the last graded item is never dropped.",
+    )
+    weighting = models.CharField(
+        max_length=10,
+        choices=[
+            (Weighting.POINTS.value, "By points (items with more points count more)"),
+            (Weighting.EQUAL.value, "Equally (every item counts the same)"),
+        ],
+        default=Weighting.POINTS.value,
+    )
 
     objects = GradeComponentQuerySet.as_manager()
 
@@ -40,7 +58,182 @@ class GradeComponent(models.Model):
                 condition=Q(weight__gte=0) & Q(weight__lte=100),
                 name="grading_component_weight_0_to_100",
             ),
+            models.CheckConstraint(
+                condition=Q(weighting__in=[w.value for w in Weighting]),
+                name="grading_component_weighting_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight.normalize():f}%)"
+
+
+class GradeItemQuerySet(models.QuerySet):
+    def of_course(self, course: Course) -> GradeItemQuerySet:
+        return self.filter(component__course=course)
+
+    def in_gradebook_order(self) -> GradeItemQuerySet:
+        return self.select_related("component").order_by(
+            "component__order", "component_id", "order", "due_at", "id"
+        )
+
+
+class GradeItem(models.Model):
+    """Something graded: one reading response, an assignment, the project report."""
+
+    component = models.ForeignKey(GradeComponent, on_delete=models.PROTECT, related_name="items")
+    title = models.CharField(max_length=200)
+    points_possible = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000"))],
+    )
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Once it has passed, the projected grade counts a missing score as zero.",
+    )
+    released = models.BooleanField(
+        default=False, help_text="Students see their scores and comments only once released."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = GradeItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["component__order", "component_id", "order", "due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "title"], name="grading_item_unique_component_title"
+            ),
+            models.CheckConstraint(
+                condition=Q(points_possible__gt=0), name="grading_item_points_possible_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def max_points(self) -> Decimal:
+        """The most a score may be: twice the points possible, room for extra credit."""
+        return self.points_possible * SCORE_CAP_FACTOR
+
+    @property
+    def column_title(self) -> str:
+        """The item's column in CSV files, as large LMS exports name it."""
+        return f"{self.title} ({self.pk})"
+
+
+SCORE_CAP_FACTOR = 2
+SCORE_POINTS_LIMIT = Decimal("2000")  # twice the largest points_possible
+
+
+class Score(models.Model):
+    """One student's result on one item. Written only through `grading.services`,
+    so that every change is in its history."""
+
+    item = models.ForeignKey(GradeItem, on_delete=models.CASCADE, related_name="scores")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
+    )
+    points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    excused = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, max_length=5000)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "student"], name="grading_score_unique_item_student"
+            ),
+            # The cap relative to the item (twice its points) needs the item's row,
+            # which a check constraint cannot see: services enforce it, the
+            # database holds the absolute bounds.
+            models.CheckConstraint(
+                condition=Q(points__isnull=True)
+                | (Q(points__gte=0) & Q(points__lte=SCORE_POINTS_LIMIT)),
+                name="grading_score_points_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(excused=False) | Q(points__isnull=True),
+                name="grading_score_excused_has_no_points",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} on {self.item}"
+
+
+class LetterCutoff(models.Model):
+    """One step of a course's letter scale; a course without any uses the default
+    scale (A 94, A- 90, ... F 0)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="letter_cutoffs")
+    letter = models.CharField(max_length=3)
+    minimum = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Lowest percentage (rounded to two decimals) that earns this letter.",
+    )
+
+    class Meta:
+        ordering = ["course", "-minimum"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "letter"], name="grading_cutoff_unique_course_letter"
+            ),
+            models.UniqueConstraint(
+                fields=["course", "minimum"], name="grading_cutoff_unique_course_minimum"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum__gte=0) & Q(minimum__lte=100),
+                name="grading_cutoff_minimum_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} from {self.minimum.normalize():f}%"
+
+
+def letter_scale(course: Course) -> tuple[tuple[str, Decimal], ...]:
+    cutoffs = tuple((c.letter, c.minimum) for c in course.letter_cutoffs.all())
+    return cutoffs or DEFAULT_LETTER_SCALE
+
+
+class GradeImport(models.Model):
+    """An uploaded gradebook CSV, kept from preview to confirmation (and after,
+    as a record of who imported what)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="grade_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    changed_cells = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(applied_at__isnull=True) | Q(applied_at__gte=F("created_at")),
+                name="grading_import_applied_after_upload",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -84,8 +84,17 @@ def test_saving_weights_that_do_not_add_up_warns_but_saves(admin_instructor, cou
         "components-0-name": "Everything",
         "components-0-weight": "80",
         "components-0-description": "",
+        "components-0-drop_lowest": "0",
+        "components-0-weighting": "points",
     }
-    for prefix in ("themes", "sessions", "resources", "announcements", "memberships"):
+    for prefix in (
+        "themes",
+        "letter_cutoffs",
+        "sessions",
+        "resources",
+        "announcements",
+        "memberships",
+    ):
         data[f"{prefix}-TOTAL_FORMS"] = "0"
         data[f"{prefix}-INITIAL_FORMS"] = "0"
     # The membership inline already holds the instructor.

@@ -66,7 +66,9 @@ def item_scores(request: HttpRequest, access: CourseAccess, item_id: int) -> Htt
     rows = []
     for form in formset.forms:
         student_id = _int_or_none(form["student"].value())
-        rows.append((by_id.get(student_id), form, scores.get(student_id)))
+        student = by_id.get(student_id)
+        name = (student.get_full_name() or student.get_username()) if student else "Unknown"
+        rows.append((student, name, form, scores.get(student_id)))
     context = {
         "access": access,
         "course": access.course,

@@ -17,7 +17,7 @@ from courses.models import (
     Theme,
     Topic,
 )
-from grading.models import GradeComponent
+from grading.models import GradeComponent, GradeItem
 
 PASSWORD = "pw-for-tests"
 
@@ -131,6 +131,16 @@ class GradeComponentFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     name = factory.Sequence(lambda n: f"Component {n}")
     weight = Decimal("20")
+    order = factory.Sequence(int)
+
+
+class GradeItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GradeItem
+
+    component = factory.SubFactory(GradeComponentFactory)
+    title = factory.Sequence(lambda n: f"Item {n}")
+    points_possible = Decimal("10")
     order = factory.Sequence(int)
 
 

@@ -91,7 +91,9 @@ class ImportPlan:
         """Names this exact set of changes, so a confirmation applies what was shown."""
         digest = hashlib.sha256()
         for change in sorted(self.changes, key=lambda c: (c.student.pk, c.item.pk)):
-            digest.update(f"{change.student.pk}:{change.item.pk}:{change.new};".encode())
+            digest.update(
+                f"{change.student.pk}:{change.item.pk}:{change.old}>{change.new};".encode()
+            )
         return digest.hexdigest()
 
 

@@ -19,7 +19,8 @@ small frozen dataclasses below; pages and the CSV export show what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -132,19 +133,6 @@ def item_result(
     return ItemResult(item, Status.UNGRADED, None)
 
 
-def _ratio(results: Iterable[ItemResult], weighting: Weighting) -> Fraction:
-    """The exact fraction a set of counted items earns (1 = 100%)."""
-    results = list(results)
-    if weighting == Weighting.EQUAL:
-        total = sum(
-            (Fraction(r.earned) / Fraction(r.item.points_possible) for r in results), Fraction(0)
-        )
-        return total / len(results)
-    earned = sum((Fraction(r.earned) for r in results), Fraction(0))
-    possible = sum((Fraction(r.item.points_possible) for r in results), Fraction(0))
-    return earned / possible
-
-
 def kept_after_drop(
     counted: Sequence[ItemResult], drop_lowest: int, weighting: Weighting
 ) -> list[ItemResult]:
@@ -154,34 +142,43 @@ def kept_after_drop(
     With equal weighting that is simply dropping the lowest ratios. By points
     it is not (a 0/1 quiz hurts less than 5/10 when the rest score 10/10), so
     we maximize earned/possible over the subsets of the kept size exactly, by
-    Dinkelbach's iteration in rational arithmetic: choose the items with the
-    largest ``earned - q * possible`` for the current best ratio q until q
-    stops growing. Each step strictly raises q, so it ends, and at the end no
-    subset does better (its ``sum(earned - q * possible)`` would be positive).
+    Dinkelbach's iteration: starting from q = the ratio of all counted items,
+    choose the items with the largest ``earned - q * possible``; if their ratio
+    beats q, it becomes q and we choose again. Each step strictly raises q, so
+    it ends, and at the end no subset does better (its ``sum(earned - q *
+    possible)`` would be positive). All of it in integers, so it is exact.
     """
     keep = max(1, len(counted) - max(0, drop_lowest))
     if keep >= len(counted):
         return list(counted)
-    position = {id(r): n for n, r in enumerate(counted)}
+    # Points as integers over one common power of ten: exact, and fast to compare.
+    places = max(
+        max(0, -r.earned.as_tuple().exponent, -r.item.points_possible.as_tuple().exponent)
+        for r in counted
+    )
+    scale = 10**places
+    entries = [
+        (int(r.earned * scale), int(r.item.points_possible * scale), -n, r)
+        for n, r in enumerate(counted)
+    ]
 
-    def by(key) -> list[ItemResult]:
-        # Ties keep the earlier item, so the choice is stable and reproducible.
-        return sorted(counted, key=lambda r: (key(r), -position[id(r)]), reverse=True)[:keep]
+    def top(key) -> list[tuple]:
+        # Ties keep the earlier item (-n sorts it first), so the choice is reproducible.
+        return sorted(entries, key=lambda e: (key(e), e[2]), reverse=True)[:keep]
 
-    ratio = {id(r): Fraction(r.earned) / Fraction(r.item.points_possible) for r in counted}
-    chosen = by(lambda r: ratio[id(r)])
-    if weighting == Weighting.POINTS:
-        best = _ratio(chosen, weighting)
+    if weighting == Weighting.EQUAL:
+        chosen = top(lambda e: Fraction(e[0], e[1]))
+    else:
+        q_num = sum(e[0] for e in entries)
+        q_den = sum(e[1] for e in entries)
         while True:
-            candidate = by(
-                lambda r, q=best: Fraction(r.earned) - q * Fraction(r.item.points_possible)
-            )
-            value = _ratio(candidate, weighting)
-            if value <= best:
+            chosen = top(lambda e, a=q_num, b=q_den: e[0] * b - a * e[1])
+            num, den = sum(e[0] for e in chosen), sum(e[1] for e in chosen)
+            if num * q_den <= q_num * den:  # no better than q: q is the best there is
                 break
-            chosen, best = candidate, value
-    chosen_ids = {id(r) for r in chosen}
-    return [r for r in counted if id(r) in chosen_ids]
+            q_num, q_den = num, den
+    kept = {id(e[3]) for e in chosen}
+    return [r for r in counted if id(r) in kept]
 
 
 def component_result(
@@ -212,9 +209,25 @@ def component_result(
 
 
 def _percentage(kept: Sequence[ItemResult], weighting: Weighting) -> Decimal:
-    """The component's percentage: exact rational arithmetic, rounded once into a
-    28-digit Decimal, so equal results compare equal whatever items produced them."""
-    return to_decimal(100 * _ratio(kept, weighting))
+    """The component's percentage, computed exactly and rounded once into a
+    28-digit Decimal, so equal results compare equal whatever items produced
+    them. (Sums of Decimals are exact; a quotient of exact numbers is rounded
+    once; the mean of ratios is put over one common denominator first.)"""
+    if weighting == Weighting.EQUAL:
+        ratios = [_integer_ratio(r.earned, r.item.points_possible) for r in kept]
+        denominator = math.lcm(*(d for _, d in ratios))
+        numerator = sum(n * (denominator // d) for n, d in ratios)
+        return Decimal(100 * numerator) / Decimal(denominator * len(kept))
+    earned = sum((r.earned for r in kept), Decimal(0))
+    possible = sum((r.item.points_possible for r in kept), Decimal(0))
+    return HUNDRED * earned / possible
+
+
+def _integer_ratio(earned: Decimal, possible: Decimal) -> tuple[int, int]:
+    """earned / possible as integers n / d, exactly."""
+    en, ed = earned.as_integer_ratio()
+    pn, pd = possible.as_integer_ratio()
+    return en * pd, ed * pn
 
 
 def to_decimal(value: Fraction) -> Decimal:

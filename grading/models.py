@@ -118,7 +118,7 @@ class GradeItem(models.Model):
     @property
     def max_points(self) -> Decimal:
         """The most a score may be: twice the points possible, room for extra credit."""
-        return self.points_possible * SCORE_CAP_FACTOR
+        return Decimal(self.points_possible) * SCORE_CAP_FACTOR
 
     @property
     def column_title(self) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Course, Membership
@@ -68,12 +69,13 @@ def calc_mark(score: Score) -> calc.Mark:
 
 @dataclass
 class StudentGrades:
-    """One student's scores and both totals."""
+    """One student's marks and both totals."""
 
     student: AbstractBaseUser
-    scores: dict[int, Score]  # by item id
+    marks: dict[int, calc.Mark]  # by item id
     current: calc.CourseGrade
     projected: calc.CourseGrade
+    scores: dict[int, Score] = field(default_factory=dict)  # with comments, when loaded
     cells: list[str] = field(default_factory=list)  # one per item, gradebook order
 
 
@@ -103,21 +105,20 @@ def course_items(course: Course) -> list[GradeItem]:
 
 def _grades(
     student: AbstractBaseUser,
-    scores: dict[int, Score],
+    marks: dict[int, calc.Mark],
     components: Sequence[calc.Component],
     items: Sequence[calc.Item],
     scale: Sequence[tuple[str, Decimal]],
     *,
     student_view: bool,
 ) -> StudentGrades:
-    marks = {item_id: calc_mark(score) for item_id, score in scores.items()}
     current, projected = (
         calc.course_grade(
             components, items, marks, projected=projected, student_view=student_view, scale=scale
         )
         for projected in (False, True)
     )
-    return StudentGrades(student, scores, current, projected)
+    return StudentGrades(student, marks, current, projected)
 
 
 def gradebook(
@@ -129,10 +130,13 @@ def gradebook(
     items = course_items(course)
     students = course_students(course) if students is None else list(students)
     scale = letter_scale(course)
-    by_student: dict[int, dict[int, Score]] = {student.pk: {} for student in students}
-    scores = Score.objects.filter(item__component__course=course, student__in=list(by_student))
-    for score in scores:
-        by_student[score.student_id][score.item_id] = score
+    by_student: dict[int, dict[int, calc.Mark]] = {student.pk: {} for student in students}
+    # Plain tuples, not model instances: a large course has tens of thousands of cells.
+    scores = Score.objects.filter(
+        item__component__course=course, student__in=list(by_student)
+    ).values_list("student_id", "item_id", "points", "excused")
+    for student_id, item_id, points, excused in scores:
+        by_student[student_id][item_id] = calc.Mark(points, excused)
 
     calc_components = [calc_component(c) for c in components]
     calc_items = [calc_item(item, now) for item in items]
@@ -146,7 +150,7 @@ def gradebook(
             scale,
             student_view=False,
         )
-        row.cells = [mark_text(row.scores.get(item.pk)) for item in items]
+        row.cells = [mark_text(row.marks.get(item.pk)) for item in items]
         rows.append(row)
     return Gradebook(course, components, items, rows, scale)
 
@@ -166,18 +170,21 @@ def student_grades(
     scale = letter_scale(course)
     grades = _grades(
         student,
-        by_item,
+        {item_id: calc_mark(score) for item_id, score in by_item.items()},
         [calc_component(c) for c in components],
         [calc_item(item, now) for item in items],
         scale,
         student_view=student_view,
     )
+    grades.scores = by_item
     return items, grades, scale
 
 
 @dataclass(frozen=True)
 class GradebookRow:
     student: AbstractBaseUser
+    name: str
+    url: str
     cells: list[str]
     components: list[str]  # current percentage per component
     current: str
@@ -192,6 +199,8 @@ def gradebook_table(book: Gradebook) -> dict:
     rows = [
         GradebookRow(
             student=grades.student,
+            name=grades.student.get_full_name() or grades.student.get_username(),
+            url=reverse("grading:student_grades", args=[book.course.slug, grades.student.pk]),
             cells=grades.cells,
             components=[percent_text(result.percentage) for result in grades.current.components],
             current=percent_text(grades.current.percentage),

@@ -48,7 +48,7 @@ def score_problem(
     if points > item.max_points:
         return (
             f"At most {item.max_points.normalize():f} points "
-            f"(twice the {item.points_possible.normalize():f} possible, for extra credit)."
+            f"(twice the {Decimal(item.points_possible).normalize():f} possible, for extra credit)."
         )
     if points != points.quantize(Decimal("0.01")):
         return "Use at most two decimals."

@@ -1,0 +1,79 @@
+"""A TA grades one item from the keyboard and releases it; the student then
+sees the new total, and how it was computed, on a phone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from grading.models import Score
+
+from .conftest import browser_login
+from .factories import GradeComponentFactory, GradeItemFactory, new_student
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ta_page(chromium, live_server):
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_ta_enters_and_releases_scores_and_the_student_sees_the_total(
+    ta_page, phone_page, course, ta, student
+):
+    student.first_name, student.last_name = "Alice", "Archer"
+    student.save()
+    new_student(course, "bob", first_name="Bob", last_name="Baker")
+    responses = GradeComponentFactory(course=course, name="Reading Responses", weight=20)
+    GradeComponentFactory(course=course, name="Final Project", weight=25)
+    item = GradeItemFactory(component=responses, title="Response 1", points_possible=5)
+
+    browser_login(ta_page, "ta")
+    ta_page.goto(f"/courses/{course.slug}/gradebook/")
+    ta_page.get_by_role("link", name="Response 1").click()
+    expect(ta_page.get_by_role("heading", name="Response 1")).to_be_visible()
+
+    # Type a score, Tab to the next student's points (down the column), type again.
+    ta_page.get_by_label("Points for Alice Archer").fill("4.5")
+    ta_page.keyboard.press("Tab")
+    expect(ta_page.get_by_label("Points for Bob Baker")).to_be_focused()
+    ta_page.keyboard.type("3")
+    ta_page.get_by_label("Comment for Alice Archer").fill("Clear and well argued.")
+    # A typo is caught next to the student and nothing is saved.
+    ta_page.get_by_label("Points for Bob Baker").fill("3..")
+    ta_page.get_by_role("button", name="Save scores").click()
+    expect(ta_page.get_by_text("is not a number")).to_be_visible()
+    assert not Score.objects.exists()
+
+    ta_page.get_by_label("Points for Bob Baker").fill("3")
+    ta_page.get_by_role("button", name="Save scores").click()
+    expect(ta_page.get_by_role("status")).to_contain_text("Saved 2 score(s)")
+    ta_page.get_by_role("button", name="Release to students").click()
+    expect(ta_page.get_by_role("status")).to_contain_text("is released")
+
+    assert Score.objects.get(item=item, student=student).points == Decimal("4.5")
+
+    browser_login(phone_page, "alice")
+    phone_page.goto(f"/courses/{course.slug}/")
+    phone_page.get_by_role("button", name="Toggle navigation").click()
+    phone_page.get_by_role("link", name="Grades").click()
+    # 4.5 / 5 = 90%; only Reading Responses is graded, so it is the whole total: A-.
+    expect(phone_page.get_by_test_id("current-total")).to_have_text("90.00% A-")
+    expect(phone_page.get_by_role("row", name="Response 1")).to_contain_text("4.5 / 5")
+    expect(phone_page.get_by_role("row", name="Response 1")).to_contain_text(
+        "Clear and well argued."
+    )
+    explanation = phone_page.get_by_role("region", name="How the total is computed")
+    expect(explanation).to_contain_text("Reading Responses 20 / 20 = 100.00%")
+    expect(explanation).to_contain_text("90.00% is in the A- band (from 90% up to 94%)")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the grade page scrolls sideways on a phone ({width}px)"

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: build the CIS6200 demo course with its people and schedule.
+"""``manage.py seed_demo``: build the CIS6200 demo course with its people, schedule and grades.
 
 The data lives in ``courses.demo_data`` and ``courses.demo_readings``; this
 command only writes it to the database. It is safe to run again: rows are found
@@ -9,8 +9,9 @@ creates nothing and leaves timestamps and history untouched.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -25,6 +26,7 @@ from courses.models import (
     Announcement,
     Course,
     Membership,
+    PresentationSignup,
     Reading,
     Resource,
     Session,
@@ -32,7 +34,8 @@ from courses.models import (
     Topic,
 )
 from courses.services import membership_set
-from grading.models import GradeComponent
+from grading.models import GradeComponent, GradeItem, Score
+from grading.services import ScoreChange, item_release, scores_set
 
 DEFAULT_PASSWORD = "demo"
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -77,7 +80,14 @@ def _seed_components(course: Course) -> None:
         _sync(
             GradeComponent,
             {"course": course, "name": name},
-            {"weight": Decimal(weight), "description": description, "order": order},
+            {
+                "weight": Decimal(weight),
+                "description": description,
+                "order": order,
+                "drop_lowest": 0,
+                "weighting": "points",
+                **data.GRADE_COMPONENT_RULES.get(name, {}),
+            },
         )
 
 
@@ -179,6 +189,64 @@ def _seed_signups(course: Course) -> None:
                 signups.waitlist_join(reading=paper, student=users[username])
 
 
+def _seed_grades(course: Course) -> None:
+    """Every component's items, the scores graded so far, and which items students see.
+
+    Scores are written through `scores_set`, as a TA's grid writes them, so each
+    has its history naming the TA; releases go through `item_release` in the
+    instructor's name. The points come from fixed seeds and unchanged cells are
+    not written, so a second run changes nothing.
+    """
+    users = get_user_model().objects.in_bulk(field_name="username")
+    roles = {username: role for username, _, _, role in data.PEOPLE}
+    instructor = next(users[u] for u, role in roles.items() if role == Membership.Role.INSTRUCTOR)
+    students = [users[u] for u, role in roles.items() if role == Membership.Role.STUDENT]
+    early_presenters = set(
+        PresentationSignup.objects.of_course(course)
+        .confirmed()
+        .filter(reading__session__date__lt=data.PRESENTATIONS_GRADED_BEFORE)
+        .values_list("student__username", flat=True)
+    )
+    for component_name, items in data.GRADE_ITEMS:
+        component = GradeComponent.objects.get(course=course, name=component_name)
+        step = Decimal(data.SCORE_STEPS.get(component_name, "0.5"))
+        grader = users[data.GRADERS[component_name]]
+        for order, (title, points, due, status) in enumerate(items, start=1):
+            due_at = due and dt.datetime.combine(due, data.GRADE_ITEM_DUE_TIME, tzinfo=course.tz)
+            item = _sync(
+                GradeItem,
+                {"component": component, "title": title},
+                {"points_possible": Decimal(points), "due_at": due_at, "order": order},
+            )
+            if status:
+                graded = students
+                if component_name == "Paper Presentations":  # only the talks given so far
+                    graded = [s for s in students if s.username in early_presenters]
+                changes = [_demo_score(item, student, step) for student in graded]
+                scores_set(changes=[c for c in changes if c], by=grader, reason="Demo data")
+            item_release(item=item, released=status == data.RELEASED, by=instructor)
+
+
+def _demo_score(item: GradeItem, student: AbstractUser, step: Decimal) -> ScoreChange | None:
+    """One student's demo score: near the student's usual level, in steps of ``step``,
+    with a comment where the item has feedback; None leaves the cell empty."""
+    exception = data.SCORE_EXCEPTIONS.get((student.username, item.title))
+    if exception == "":
+        return None
+    if exception == "EX":
+        return ScoreChange(item, student, None, excused=True)
+    # String seeds hash the same way in every process, so every run draws the same.
+    level = random.Random(f"{data.SCORE_SEED}:{student.username}").uniform(0.74, 0.98)
+    draw = random.Random(f"{data.SCORE_SEED}:{student.username}:{item.title}")
+    share = Decimal(f"{min(1.0, max(0.0, draw.gauss(level, 0.08))):.4f}")
+    points = (item.points_possible * share / step).to_integral_value(ROUND_HALF_UP) * step
+    comment = None
+    if item.title in data.ASSIGNMENT_COMMENTS:
+        strong, weak = data.ASSIGNMENT_COMMENTS[item.title]
+        comment = draw.choice(strong if points >= item.points_possible * Decimal("0.9") else weak)
+    return ScoreChange(item, student, points, comment=comment)
+
+
 def _seed_resources(course: Course) -> None:
     for category, resources in data.RESOURCES.items():
         for order, resource in enumerate(resources, start=1):
@@ -197,7 +265,7 @@ def _seed_announcements(course: Course) -> None:
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the CIS6200 demo course, its people, schedule and readings."
+    help = "Create or refresh the CIS6200 demo course: people, schedule, readings and grades."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -214,6 +282,7 @@ class Command(BaseCommand):
             people = _seed_people(course, password)
             _seed_sessions(course, themes)
             _seed_signups(course)
+            _seed_grades(course)
             _seed_resources(course)
             _seed_announcements(course)
         self._report(course, people, password)
@@ -229,6 +298,11 @@ class Command(BaseCommand):
             f"({readings.filter(presentable=True).count()} to present), "
             f"{course.resources.count()} resources, "
             f"{course.announcements.count()} announcements"
+        )
+        items = GradeItem.objects.of_course(course)
+        out.write(
+            f"  {items.count()} grade items ({items.filter(released=True).count()} released), "
+            f"{Score.objects.filter(item__component__course=course).count()} scores"
         )
         out.write("")
         out.write("Logins:")

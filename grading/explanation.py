@@ -97,7 +97,8 @@ def _dropped_sentence(result: calc.ComponentResult, titles: dict[int, str]) -> s
     )
     return (
         f"Dropped: {names}. This component drops {result.component.drop_lowest} "
-        "graded item(s), the ones whose removal raises your percentage most."
+        "graded item(s), the ones whose removal raises your percentage most (of items "
+        "that tie, the later ones)."
     )
 
 
@@ -128,16 +129,19 @@ def explain(
             "",
         )
     weight = points_text(grade.graded_weight)
-    weights = (
-        f"Only components with something graded count, so their weights are scaled to add up "
-        f"to 100: {' + '.join(points_text(c.component.weight) for c in graded)} = {weight}; "
-        + "; ".join(
-            f"{c.component.name} {points_text(c.component.weight)} / {weight} = "
-            f"{percent_text(c.share)}%"
-            for c in graded
-        )
-        + "."
+    shares = "; ".join(
+        f"{c.component.name} {points_text(c.component.weight)} / {weight} = "
+        f"{percent_text(c.share)}%"
+        for c in graded
     )
+    if len(graded) == len(grade.components) and grade.graded_weight == calc.HUNDRED:
+        weights = f"Every component has something graded, so the weights count as set: {shares}."
+    else:
+        weights = (
+            "Only components with something graded count, so their weights are scaled to add "
+            f"up to 100: {' + '.join(points_text(c.component.weight) for c in graded)} = "
+            f"{weight}; {shares}."
+        )
     total = (
         " + ".join(f"{percent_text(c.share)}% × {percent_text(c.percentage)}%" for c in graded)
         + f" = {percent_text(grade.percentage)}% (computed from the unrounded numbers)."

@@ -16,7 +16,7 @@ one process:
 The figure to read is the ratio of the medians (A / B): how much the real page
 costs over writing out the same 12,000 cells. Both run with the test settings
 (DEBUG off, cached templates) in the same process, alternately, so machine
-noise hits both alike. Results go to bench/results/gradebook_render.json.
+noise hits both alike. Results go to bench/results/gradebook_render_<database>.json.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def main() -> None:
         "ratio_page_over_bare": round(page_median / bare_median, 2),
         "command": "python bench/gradebook_render.py " + " ".join(sys.argv[1:]),
     }
-    out = ROOT / "bench" / "results" / "gradebook_render.json"
+    out = ROOT / "bench" / "results" / f"gradebook_render_{engine}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

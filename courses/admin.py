@@ -177,7 +177,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Grading", {"fields": ["grading_weights"]}),
+        ("Grading", {"fields": ["grading_weights", "late_days", "share_response_names"]}),
     ]
     inlines = [
         ThemeInline,

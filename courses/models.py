@@ -71,6 +71,15 @@ class Course(models.Model):
     max_presentations = models.PositiveSmallIntegerField(
         default=2, help_text="A student may present at most this many papers."
     )
+    late_days = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Days of lateness each student may use over the course without penalty; "
+        "they are spent automatically, in the order work is handed in.",
+    )
+    share_response_names = models.BooleanField(
+        default=False,
+        help_text="Show the authors' names when a session's presenters read its responses.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()

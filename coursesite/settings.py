@@ -143,6 +143,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploaded submissions live under MEDIA_ROOT but are never served from a public
+# URL: /courses/<slug>/.../file checks who asks, then streams the file.
+SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_MB", "10")) * 1024 * 1024
+SUBMISSION_FILE_TYPES = env_list("SUBMISSION_FILE_TYPES", "pdf,zip,ipynb,txt")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

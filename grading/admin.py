@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from courses.admin import CourseScopedAdminMixin, taught_course_ids
-from courses.models import Membership
+from courses.models import Membership, Session
 
 from . import services
-from .models import GradeComponent, GradeImport, GradeItem, Score
+from .models import GradeComponent, GradeImport, GradeItem, Score, Submission
 
 
 class GradeItemInline(admin.TabularInline):
@@ -26,7 +26,14 @@ class GradeComponentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "course", "weight", "drop_lowest", "weighting", "order"]
     list_filter = ["course"]
     search_fields = ["name", "description"]
-    fields = ["course", "name", "weight", "description", "order", "drop_lowest", "weighting"]
+    fieldsets = [
+        (None, {"fields": ["course", "name", "weight", "description", "order"]}),
+        ("Calculation", {"fields": ["drop_lowest", "weighting"]}),
+        (
+            "Late work",
+            {"fields": ["grace_minutes", "late_percent_per_day", "late_floor_percent"]},
+        ),
+    ]
     inlines = [GradeItemInline]
 
 
@@ -36,7 +43,22 @@ class GradeItemAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "component", "points_possible", "due_at", "released"]
     list_filter = ["component__course", "released"]
     search_fields = ["title"]
-    fields = ["component", "title", "points_possible", "due_at", "order", "released"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["component", "title", "points_possible", "due_at", "order", "released"]},
+        ),
+        (
+            "Submissions",
+            {
+                "fields": [
+                    ("accepts_text", "accepts_url", "accepts_file"),
+                    ("submissions_open", "allow_late"),
+                    "session",
+                ]
+            },
+        ),
+    ]
     readonly_fields = ["released"]
     actions = ["release", "unrelease"]
 
@@ -45,6 +67,8 @@ class GradeItemAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
             kwargs["queryset"] = GradeComponent.objects.filter(
                 course_id__in=taught_course_ids(request)
             )
+        if db_field.name == "session" and not request.user.is_superuser:
+            kwargs["queryset"] = Session.objects.filter(course_id__in=taught_course_ids(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _release(self, request: HttpRequest, queryset: QuerySet, released: bool) -> None:
@@ -158,4 +182,27 @@ class GradeImportAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
+    """Read-only: students hand work in on the site (`submission_save`), and the
+    history keeps every version."""
+
+    course_lookup = "item__component__course"
+    list_display = ["student", "item", "submitted_at"]
+    list_filter = ["item__component__course", "item"]
+    search_fields = ["student__username", "student__email", "item__title"]
+    list_select_related = ["student", "item"]
+    fields = ["item", "student", "text", "url", "file", "submitted_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

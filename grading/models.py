@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -31,6 +32,24 @@ class GradeComponent(models.Model):
     )
     description = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    grace_minutes = models.PositiveIntegerField(
+        default=0, help_text="Work handed in this many minutes after the due time is not late."
+    )
+    late_percent_per_day = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Suggested deduction, in percent of the points possible, for each day late "
+        "(a started day counts as a whole day). 0 for none.",
+    )
+    late_floor_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="A late deduction never takes a score below this percent of the points possible.",
+    )
     drop_lowest = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(50)],
@@ -61,6 +80,13 @@ class GradeComponent(models.Model):
             models.CheckConstraint(
                 condition=Q(weighting__in=[w.value for w in Weighting]),
                 name="grading_component_weighting_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_percent_per_day__gte=0)
+                & Q(late_percent_per_day__lte=100)
+                & Q(late_floor_percent__gte=0)
+                & Q(late_floor_percent__lte=100),
+                name="grading_component_late_policy_in_range",
             ),
         ]
 
@@ -97,6 +123,28 @@ class GradeItem(models.Model):
         default=False, help_text="Students see their scores and comments only once released."
     )
     order = models.PositiveSmallIntegerField(default=0)
+    session = models.ForeignKey(
+        "courses.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grade_items",
+        help_text="For reading responses: the session whose readings this responds to; its "
+        "presenters can read the responses.",
+    )
+    accepts_text = models.BooleanField(
+        default=False, help_text="Students can write their submission (Markdown) on the site."
+    )
+    accepts_url = models.BooleanField(default=False, help_text="Students can submit a link.")
+    accepts_file = models.BooleanField(default=False, help_text="Students can upload a file.")
+    submissions_open = models.BooleanField(
+        default=True, help_text="Untick to stop all submissions, whatever the due date."
+    )
+    allow_late = models.BooleanField(
+        default=True,
+        help_text="Accept (and resubmit) work after the due time and grace period; it is "
+        "marked late.",
+    )
 
     objects = GradeItemQuerySet.as_manager()
     history = HistoricalRecords()
@@ -119,6 +167,10 @@ class GradeItem(models.Model):
     def max_points(self) -> Decimal:
         """The most a score may be: twice the points possible, room for extra credit."""
         return Decimal(self.points_possible) * SCORE_CAP_FACTOR
+
+    @property
+    def takes_submissions(self) -> bool:
+        return self.accepts_text or self.accepts_url or self.accepts_file
 
     @property
     def column_title(self) -> str:
@@ -237,3 +289,46 @@ class GradeImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+def submission_upload_to(submission: Submission, filename: str) -> str:
+    # A fresh directory per upload: earlier versions keep their files, and two
+    # students' files with the same name never meet. Only the base name of what
+    # the browser sent is kept (the form has checked it).
+    return f"submissions/{submission.item_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Submission(models.Model):
+    """A student's current hand-in for one item; earlier versions are in its history.
+    Written only through `grading.submissions.submission_save`."""
+
+    item = models.ForeignKey(GradeItem, on_delete=models.CASCADE, related_name="submissions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
+    )
+    text = models.TextField(blank=True, max_length=50_000, help_text="Markdown.")
+    url = models.URLField(blank=True, max_length=500)
+    file = models.FileField(upload_to=submission_upload_to, blank=True, max_length=300)
+    submitted_at = models.DateTimeField(help_text="When this version was handed in.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "student"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "student"], name="grading_submission_unique_item_student"
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(url="") | ~Q(file=""),
+                name="grading_submission_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} on {self.item}"
+
+    @property
+    def file_name(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""

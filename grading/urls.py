@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import submission_views, views
 
 app_name = "grading"
 
@@ -18,4 +18,29 @@ urlpatterns = [
     path("gradebook/items/<int:item_id>/release/", views.item_release, name="item_release"),
     path("gradebook/students/<int:student_id>/", views.student_grades, name="student_grades"),
     path("gradebook/scores/<int:score_id>/history/", views.score_history, name="score_history"),
+]
+
+urlpatterns += [
+    path("work/", submission_views.my_work, name="my_work"),
+    path("work/<int:item_id>/", submission_views.work_submit, name="work_submit"),
+    path(
+        "submissions/<int:submission_id>/file",
+        submission_views.submission_file,
+        name="submission_file",
+    ),
+    path(
+        "gradebook/items/<int:item_id>/submissions/",
+        submission_views.item_submissions,
+        name="item_submissions",
+    ),
+    path(
+        "gradebook/items/<int:item_id>/submissions/<int:student_id>/",
+        submission_views.submission_grade,
+        name="submission_grade",
+    ),
+    path(
+        "sessions/<int:session_id>/responses/",
+        submission_views.session_responses,
+        name="session_responses",
+    ),
 ]

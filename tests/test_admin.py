@@ -78,6 +78,7 @@ def test_saving_weights_that_do_not_add_up_warns_but_saves(admin_instructor, cou
         "signup_closes_at_1": "",
         "min_presentations": "1",
         "max_presentations": "2",
+        "late_days": "0",
         "components-TOTAL_FORMS": "1",
         "components-INITIAL_FORMS": "0",
         "components-0-order": "1",
@@ -86,6 +87,9 @@ def test_saving_weights_that_do_not_add_up_warns_but_saves(admin_instructor, cou
         "components-0-description": "",
         "components-0-drop_lowest": "0",
         "components-0-weighting": "points",
+        "components-0-grace_minutes": "0",
+        "components-0-late_percent_per_day": "0",
+        "components-0-late_floor_percent": "0",
     }
     for prefix in (
         "themes",

@@ -12,6 +12,7 @@ import datetime as dt
 COURSE_SLUG = "cis6200-spring-2026"
 
 COURSE: dict[str, str | bool | int] = {
+    "late_days": 2,
     "code": "CIS6200",
     "title": "Deep Learning at Scale",
     "term": "Spring 2026",
@@ -326,8 +327,38 @@ SIGNUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 # The gradebook. Components use the points of their items unless listed here.
 GRADE_COMPONENT_RULES: dict[str, dict[str, int | str]] = {
     "Class Participation": {"drop_lowest": 0, "weighting": "equal"},
-    "Reading Responses": {"drop_lowest": 2, "weighting": "points"},
+    "Reading Responses": {"drop_lowest": 2, "weighting": "points", "grace_minutes": 60},
+    # Large LMSs' usual policy: 10% of the points per day late, never below half.
+    "Assignments": {"grace_minutes": 15, "late_percent_per_day": 10, "late_floor_percent": 50},
 }
+#: What students hand in on the site, by component.
+SUBMISSION_KINDS: dict[str, dict[str, bool]] = {
+    "Reading Responses": {"accepts_text": True},
+    "Assignments": {"accepts_url": True, "accepts_file": True},
+    "Final Project": {"accepts_url": True, "accepts_file": True},
+}
+#: Demo hand-ins: a response for every graded reading response and a repository
+#: link for every graded assignment; these students were late, by this much.
+LATE_HAND_INS: dict[tuple[str, str], dt.timedelta] = {
+    ("student04", "Reading Response 2"): dt.timedelta(hours=3),
+    ("student11", "Reading Response 5"): dt.timedelta(hours=20),
+    ("student04", "Assignment 1: Data-parallel training"): dt.timedelta(hours=30),
+    ("student09", "Assignment 1: Data-parallel training"): dt.timedelta(hours=5),
+    ("student17", "Assignment 2: Mixed precision and memory"): dt.timedelta(days=2, hours=4),
+    ("student04", "Assignment 2: Mixed precision and memory"): dt.timedelta(hours=26),
+}
+RESPONSE_OPENINGS = (
+    "The paper's central claim is that",
+    "What struck me most is how",
+    "I am not yet convinced that",
+    "The key trick here is that",
+)
+RESPONSE_QUESTIONS = (
+    "Would the result hold at a tenth of the compute?",
+    "How sensitive is this to the choice of batch size?",
+    "What would break first on a slower interconnect?",
+    "Is the baseline in the main table tuned as carefully?",
+)
 
 #: Every item is due at this time on its day, in the course's time zone.
 GRADE_ITEM_DUE_TIME = dt.time(23, 59)

@@ -506,3 +506,25 @@ def test_students_see_a_grade_from_released_items_only(course):
         if own.current.percentage != staff.current.percentage:
             differs.append(student.username)
     assert len(differs) >= 10
+
+
+def test_demo_hand_ins_are_there_some_late_and_a_rerun_adds_no_version(course):
+    from grading.models import Submission
+    from grading.work import late_ledger
+
+    hand_ins = Submission.objects.filter(item__component__course=course)
+    responses = hand_ins.filter(item__component__name="Reading Responses")
+    assert responses.count() > 100
+    assert all(s.text.startswith("**") for s in responses[:20])
+    assert hand_ins.filter(item__component__name="Assignments", url__startswith="https://").exists()
+    ledger = late_ledger(course, hand_ins.values_list("student_id", flat=True).distinct())
+    late = [entry for entry in ledger.values() if entry.is_late]
+    assert len(late) >= 4
+    # student04 is late three times: the course's two late days cover the first ones.
+    assert any(entry.covered for entry in late)
+    assert any(entry.penalized for entry in late)
+    versions = Submission.history.count()
+    seed()
+    assert Submission.history.count() == versions
+    # Each reading response answers the readings of a session, for its presenters.
+    assert responses.filter(item__session__isnull=False).count() == responses.count()

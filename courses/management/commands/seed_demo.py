@@ -34,8 +34,9 @@ from courses.models import (
     Topic,
 )
 from courses.services import membership_set
-from grading.models import GradeComponent, GradeItem, Score
+from grading.models import GradeComponent, GradeItem, Score, Submission
 from grading.services import ScoreChange, item_release, scores_set
+from grading.services.submissions import submission_save
 
 DEFAULT_PASSWORD = "demo"
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -216,7 +217,13 @@ def _seed_grades(course: Course) -> None:
             item = _sync(
                 GradeItem,
                 {"component": component, "title": title},
-                {"points_possible": Decimal(points), "due_at": due_at, "order": order},
+                {
+                    "points_possible": Decimal(points),
+                    "due_at": due_at,
+                    "order": order,
+                    "session": _responded_session(course, component_name, due),
+                    **data.SUBMISSION_KINDS.get(component_name, {}),
+                },
             )
             if status:
                 graded = students
@@ -225,6 +232,56 @@ def _seed_grades(course: Course) -> None:
                 changes = [_demo_score(item, student, step) for student in graded]
                 scores_set(changes=[c for c in changes if c], by=grader, reason="Demo data")
             item_release(item=item, released=status == data.RELEASED, by=instructor)
+
+
+def _responded_session(course: Course, component_name: str, due: dt.date | None):
+    """A reading response answers the readings of the first class after it is due."""
+    if component_name != "Reading Responses" or due is None:
+        return None
+    return course.sessions.filter(date__gte=due).order_by("date", "start_time").first()
+
+
+def _seed_submissions(course: Course) -> None:
+    """A response for every graded reading response and a repository link for every
+    graded assignment, on time but for a few, handed in through the same service
+    as the site's form. Existing hand-ins are left alone, so a second run adds no
+    version."""
+    scores = (
+        Score.objects.filter(item__component__course=course, points__isnull=False)
+        .filter(item__component__name__in=["Reading Responses", "Assignments"])
+        .select_related("item__component", "item__session", "student")
+    )
+    existing = set(
+        Submission.objects.filter(item__component__course=course).values_list(
+            "item_id", "student_id"
+        )
+    )
+    for score in scores:
+        item, student = score.item, score.student
+        if (item.pk, student.pk) in existing or item.due_at is None:
+            continue
+        draw = random.Random(f"{data.SCORE_SEED}:hand-in:{student.username}:{item.title}")
+        late = data.LATE_HAND_INS.get((student.username, item.title))
+        handed_in = (
+            item.due_at + late
+            if late
+            else item.due_at - dt.timedelta(hours=draw.randint(1, 40), minutes=draw.randint(0, 59))
+        )
+        if item.component.name == "Reading Responses":
+            readings = item.session.readings.all() if item.session else []
+            title = readings[0].title if readings else "this week's readings"
+            text = (
+                f"**{title}.** {draw.choice(data.RESPONSE_OPENINGS)} the method trades "
+                "memory for communication in a way that only pays off at scale.\n\n"
+                f"- Question: {draw.choice(data.RESPONSE_QUESTIONS)}\n"
+                "- Connection: this echoes last week's discussion of throughput versus "
+                "latency."
+            )
+            submission_save(item=item, student=student, text=text, now=handed_in)
+        else:
+            slug = item.title.split(":")[0].lower().replace(" ", "-")
+            url = f"https://github.com/{student.username}/cis6200-{slug}"
+            submission_save(item=item, student=student, url=url, now=handed_in)
 
 
 def _demo_score(item: GradeItem, student: AbstractUser, step: Decimal) -> ScoreChange | None:
@@ -283,6 +340,7 @@ class Command(BaseCommand):
             _seed_sessions(course, themes)
             _seed_signups(course)
             _seed_grades(course)
+            _seed_submissions(course)
             _seed_resources(course)
             _seed_announcements(course)
         self._report(course, people, password)
@@ -302,7 +360,8 @@ class Command(BaseCommand):
         items = GradeItem.objects.of_course(course)
         out.write(
             f"  {items.count()} grade items ({items.filter(released=True).count()} released), "
-            f"{Score.objects.filter(item__component__course=course).count()} scores"
+            f"{Score.objects.filter(item__component__course=course).count()} scores, "
+            f"{Submission.objects.filter(item__component__course=course).count()} hand-ins"
         )
         out.write("")
         out.write("Logins:")

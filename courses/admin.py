@@ -72,6 +72,22 @@ class CourseScopedAdminMixin:
             return qs
         return qs.filter(**{f"{self.course_lookup}__in": taught_course_ids(request)})
 
+    def _in_scope(self, request: HttpRequest, obj) -> bool:
+        """Object-level check, for the pages that load an object without going
+        through `get_queryset` (the history pages load old versions directly)."""
+        if obj is None or request.user.is_superuser:
+            return True
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_view_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if not request.user.is_superuser:
             related = db_field.related_model

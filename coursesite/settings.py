@@ -143,6 +143,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Old versions are for reading: restoring one from the admin's history page would
+# write a score or a hand-in without the services' checks.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # Uploaded submissions live under MEDIA_ROOT but are never served from a public
 # URL: /courses/<slug>/.../file checks who asks, then streams the file.
 SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_MB", "10")) * 1024 * 1024

@@ -125,7 +125,11 @@ class ScoreAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
 
     course_lookup = "item__component__course"
     list_display = ["student", "item", "points", "excused", "graded_by", "updated_at"]
-    list_filter = ["item__component__course", "item__component", "excused"]
+    list_filter = [
+        "item__component__course",
+        ("item__component", admin.RelatedOnlyFieldListFilter),
+        "excused",
+    ]
     search_fields = ["student__username", "student__email", "item__title"]
     list_select_related = ["student", "item", "graded_by"]
     fields = ["item", "student", "points", "excused", "comment", "graded_by", "updated_at"]

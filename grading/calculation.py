@@ -15,6 +15,11 @@ small frozen dataclasses below; pages and the CSV export show what comes back.
    components that have a percentage.
 4. The letter is the highest cut-off at or below the percentage rounded half
    up to two decimals.
+
+Inputs are Decimals (as stored); percentages are exact rationals (Fraction),
+rounded half up to two decimals once, for display and for the letter. A
+28-digit Decimal would round an exact 69.995 computed through 1/3-like steps to
+69.99499…, and then to 69.99 and the wrong letter.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
@@ -102,8 +107,8 @@ class ItemResult:
 class ComponentResult:
     component: Component
     items: tuple[ItemResult, ...]
-    percentage: Decimal | None
-    share: Decimal | None = None  # renormalized weight in percent, when it counts
+    percentage: Fraction | None
+    share: Fraction | None = None  # renormalized weight in percent, when it counts
 
     @property
     def dropped(self) -> tuple[ItemResult, ...]:
@@ -113,7 +118,7 @@ class ComponentResult:
 @dataclass(frozen=True)
 class CourseGrade:
     components: tuple[ComponentResult, ...]
-    percentage: Decimal | None
+    percentage: Fraction | None
     letter: str | None
     graded_weight: Decimal = field(default=Decimal(0))  # sum of weights that counted
 
@@ -208,30 +213,16 @@ def component_result(
     return ComponentResult(component, final, percentage)
 
 
-def _percentage(kept: Sequence[ItemResult], weighting: Weighting) -> Decimal:
-    """The component's percentage, computed exactly and rounded once into a
-    28-digit Decimal, so equal results compare equal whatever items produced
-    them. (Sums of Decimals are exact; a quotient of exact numbers is rounded
-    once; the mean of ratios is put over one common denominator first.)"""
+def _percentage(kept: Sequence[ItemResult], weighting: Weighting) -> Fraction:
+    """The component's percentage, exactly."""
     if weighting == Weighting.EQUAL:
-        ratios = [_integer_ratio(r.earned, r.item.points_possible) for r in kept]
-        denominator = math.lcm(*(d for _, d in ratios))
-        numerator = sum(n * (denominator // d) for n, d in ratios)
-        return Decimal(100 * numerator) / Decimal(denominator * len(kept))
-    earned = sum((r.earned for r in kept), Decimal(0))
+        total = sum(
+            (Fraction(r.earned) / Fraction(r.item.points_possible) for r in kept), Fraction(0)
+        )
+        return 100 * total / len(kept)
+    earned = sum((r.earned for r in kept), Decimal(0))  # sums of Decimals are exact
     possible = sum((r.item.points_possible for r in kept), Decimal(0))
-    return HUNDRED * earned / possible
-
-
-def _integer_ratio(earned: Decimal, possible: Decimal) -> tuple[int, int]:
-    """earned / possible as integers n / d, exactly."""
-    en, ed = earned.as_integer_ratio()
-    pn, pd = possible.as_integer_ratio()
-    return en * pd, ed * pn
-
-
-def to_decimal(value: Fraction) -> Decimal:
-    return Decimal(value.numerator) / Decimal(value.denominator)
+    return 100 * Fraction(earned) / Fraction(possible)
 
 
 def course_grade(
@@ -257,12 +248,14 @@ def course_grade(
     graded_weight = sum((r.component.weight for r in graded), Decimal(0))
     if not graded or graded_weight == 0:
         return CourseGrade(tuple(results), None, None, graded_weight)
+    total_weight = Fraction(graded_weight)
     percentage = (
-        sum((r.component.weight * r.percentage for r in graded), Decimal(0)) / graded_weight
+        sum((Fraction(r.component.weight) * r.percentage for r in graded), Fraction(0))
+        / total_weight
     )
     shared = tuple(
         ComponentResult(
-            r.component, r.items, r.percentage, HUNDRED * r.component.weight / graded_weight
+            r.component, r.items, r.percentage, 100 * Fraction(r.component.weight) / total_weight
         )
         if r.percentage is not None
         else r
@@ -271,13 +264,18 @@ def course_grade(
     return CourseGrade(shared, percentage, letter_for(percentage, scale), graded_weight)
 
 
-def rounded(value: Decimal | None) -> Decimal | None:
-    """Display rounding: half up to two decimals."""
-    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
+def rounded(value: Fraction | Decimal | None) -> Decimal | None:
+    """Display rounding: half up to two decimals, from the exact value."""
+    if value is None:
+        return None
+    exact = Fraction(value)
+    cents = math.floor(exact * 100 + Fraction(1, 2))
+    return (Decimal(cents) / 100).quantize(CENT)
 
 
 def letter_for(
-    percentage: Decimal | None, scale: Sequence[tuple[str, Decimal]] = DEFAULT_LETTER_SCALE
+    percentage: Fraction | Decimal | None,
+    scale: Sequence[tuple[str, Decimal]] = DEFAULT_LETTER_SCALE,
 ) -> str | None:
     """Rule 4: the letter of the highest cut-off at or below the rounded percentage."""
     if percentage is None:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading import calculation
 from grading.calculation import (
     Component,
     Item,
@@ -22,11 +21,9 @@ from grading.calculation import (
     course_grade,
     letter_for,
     rounded,
-    to_decimal,
 )
 
 PROPERTY = settings(deadline=None, max_examples=200)
-TOLERANCE = Decimal("1e-20")
 
 
 # --- Builders -----------------------------------------------------------------------------
@@ -88,7 +85,7 @@ def dropped_ids(result) -> set[int]:
 def test_by_points_and_equal_weighting_give_different_percentages():
     # 1/1 and 5/10. By points: 100 x 6/11 = 54.5454...%.
     # Equal weighting: (100 x 1/1 + 100 x 5/10) / 2 = (100 + 50) / 2 = 75%.
-    assert percent("1/1", "5/10") == Decimal(600) / Decimal(11)
+    assert percent("1/1", "5/10") == Fraction(600, 11)
     assert rounded(percent("1/1", "5/10")) == Decimal("54.55")
     assert percent("1/1", "5/10", weighting=Weighting.EQUAL) == Decimal(75)
 
@@ -101,7 +98,7 @@ def test_drop_lowest_by_points_drops_the_item_that_hurts_most_not_the_lowest_rat
     items, marks = build("10/10", "0/1", "5/10")
     result = component_result(component(drop=1), items, marks)
     assert dropped_ids(result) == {3}
-    assert result.percentage == Decimal(1000) / Decimal(11)
+    assert result.percentage == Fraction(1000, 11)
     assert rounded(result.percentage) == Decimal("90.91")
 
 
@@ -183,7 +180,7 @@ def test_student_view_ignores_unreleased_items_even_when_scored_and_never_marks_
     assert all(r.earned is None for r in student.items[1:])
     assert percent("8/10", "2/10 hidden", "-/10 hidden due") == Decimal(50)
     staff_projected = percent("8/10", "2/10 hidden", "-/10 hidden due", projected=True)
-    assert staff_projected == Decimal(100) / Decimal(3)
+    assert staff_projected == Fraction(100, 3)
 
 
 def test_course_percentage_renormalizes_over_graded_components_only():
@@ -196,14 +193,14 @@ def test_course_percentage_renormalizes_over_graded_components_only():
     empty, _ = build("-/10", component_id=5, first_id=3)
     grade = course_grade(components, first + third + empty, first_marks | third_marks)
     assert grade.graded_weight == Decimal(45)
-    assert grade.percentage == Decimal(3000) / Decimal(45)
+    assert grade.percentage == Fraction(3000, 45)
     assert rounded(grade.percentage) == Decimal("66.67")
     assert grade.letter == "D"
     shares = [r.share for r in grade.components]
-    assert shares[0] == Decimal(2500) / Decimal(45)
-    assert shares[2] == Decimal(2000) / Decimal(45)
+    assert shares[0] == Fraction(2500, 45)
+    assert shares[2] == Fraction(2000, 45)
     assert [shares[1], shares[3], shares[4]] == [None, None, None]
-    assert abs(shares[0] + shares[2] - 100) <= TOLERANCE
+    assert shares[0] + shares[2] == 100
     assert [r.percentage for r in grade.components] == [Decimal(80), None, Decimal(50), None, None]
 
 
@@ -400,7 +397,7 @@ def test_component_percentage_is_the_best_subset_found_by_brute_force(course, mo
         assert result.percentage is None
         assert not result.dropped
         return
-    assert result.percentage == calculation.to_decimal(expected)
+    assert result.percentage == expected  # exact, not merely close
     counted = [r for r in result.items if r.earned is not None]
     assert len(result.dropped) == min(comp.drop_lowest, len(counted) - 1)
     assert all(r.earned is not None for r in result.dropped)
@@ -417,20 +414,18 @@ def test_course_percentage_is_the_weighted_mean_of_the_brute_force_percentages(c
         own = [item for item in items if item.component_id == comp.id]
         exact = reference_percentage(comp, own, marks, **mode)
         if exact is not None:
-            graded.append((comp.weight, to_decimal(exact)))
+            graded.append((comp.weight, exact))
     weight = sum((w for w, _ in graded), Decimal(0))
     if weight == 0:
         assert grade.percentage is None
         assert grade.letter is None
         return
-    expected = sum((w * pct for w, pct in graded), Decimal(0)) / weight
-    exact_expected = sum(Fraction(w) * Fraction(pct) for w, pct in graded) / Fraction(weight)
-    assert abs(grade.percentage - expected) <= TOLERANCE
-    assert abs(Fraction(grade.percentage) - exact_expected) <= Fraction(TOLERANCE)
+    expected = sum(Fraction(w) * pct for w, pct in graded) / Fraction(weight)
+    assert grade.percentage == expected
     assert grade.letter == letter_for(expected)
     shares = [r.share for r in grade.components if r.share is not None]
     assert len(shares) == len(graded)
-    assert abs(sum(shares, Decimal(0)) - 100) <= TOLERANCE
+    assert sum(shares) == 100
 
 
 @PROPERTY
@@ -497,3 +492,24 @@ def test_student_view_never_counts_an_unreleased_item(course, projected):
     staff = course_grade(components, released, marks, projected=projected)
     assert staff.percentage == grade.percentage
     assert [r.percentage for r in staff.components] == [r.percentage for r in grade.components]
+
+
+def test_an_exact_half_cent_total_rounds_up_to_the_next_letter():
+    # 50 x 11.74/12 + 30 x 3.83/20 + 20 x 6.9/9 = 4891.666… + 574.5 + 1533.333… = 6999.5;
+    # / 100 = 69.995 exactly, which rounds half up to 70.00: a C-, not a D+. In 28-digit
+    # Decimal arithmetic the thirds would leave 69.99499… and the wrong letter.
+    components = [
+        Component(1, "A", Decimal(50)),
+        Component(2, "B", Decimal(30)),
+        Component(3, "C", Decimal(20)),
+    ]
+    items = [
+        Item(1, 1, Decimal("12")),
+        Item(2, 2, Decimal("20")),
+        Item(3, 3, Decimal("9")),
+    ]
+    marks = {1: Mark(Decimal("11.74")), 2: Mark(Decimal("3.83")), 3: Mark(Decimal("6.9"))}
+    grade = course_grade(components, items, marks)
+    assert grade.percentage == Fraction(69995, 1000)
+    assert rounded(grade.percentage) == Decimal("70.00")
+    assert grade.letter == "C-"

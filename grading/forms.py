@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
@@ -8,21 +7,10 @@ from django import forms
 from django.conf import settings
 from django.utils.text import get_valid_filename
 
-from .models import GradeItem, Score
-from .selectors import mark_text, points_text
+from .models import GradeItem
+from .selectors import points_text
 from .services import score_parse
-from .services.scores import COMMENT_MAX_LENGTH
-
-
-def score_token(points_text: str, comment: str) -> str:
-    """What a row showed when the page was drawn; a row whose token no longer
-    matches the database was changed by someone else in the meantime."""
-    digest = hashlib.sha256(comment.encode()).hexdigest()[:16]
-    return f"{points_text}|{digest}"
-
-
-def stored_token(score: Score | None) -> str:
-    return score_token(mark_text(score), score.comment if score else "")
+from .services.scores import COMMENT_MAX_LENGTH, token_of
 
 
 class ScoreRowForm(forms.Form):
@@ -61,7 +49,7 @@ class ScoreRowForm(forms.Form):
     def edited(self) -> bool:
         data = self.cleaned_data
         shown = "EX" if data["new_excused"] else points_text(data["new_points"])
-        return score_token(shown, data.get("comment", "")) != data.get("was", "")
+        return token_of(shown, data.get("comment", "")) != data.get("was", "")
 
 
 class BaseScoreFormSet(forms.BaseFormSet):
@@ -72,6 +60,8 @@ class BaseScoreFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         kwargs["item"] = self.item
+        # Every row is a student's row: even one beyond INITIAL_FORMS must be whole.
+        kwargs["empty_permitted"] = False
         return kwargs
 
 

@@ -91,6 +91,8 @@ def late_by_text(late: Lateness) -> str:
     """ "2 days 3 hours late", for people."""
     if not late.is_late:
         return "on time"
+    if late.late_by < dt.timedelta(minutes=1):
+        return "less than a minute late"
     total_minutes = int(late.late_by.total_seconds() // 60)
     days, rest = divmod(total_minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)

@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -163,6 +164,18 @@ class GradeItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        # Lowering the points possible must not leave a score above the cap.
+        if self.pk and self.points_possible:
+            top = self.scores.aggregate(top=models.Max("points"))["top"]
+            if top is not None and top > Decimal(self.points_possible) * SCORE_CAP_FACTOR:
+                raise ValidationError(
+                    {
+                        "points_possible": f"A student already has {top.normalize():f} points; "
+                        "scores may be at most twice the points possible."
+                    }
+                )
+
     @property
     def max_points(self) -> Decimal:
         """The most a score may be: twice the points possible, room for extra credit."""
@@ -186,7 +199,8 @@ class Score(models.Model):
     """One student's result on one item. Written only through `grading.services`,
     so that every change is in its history."""
 
-    item = models.ForeignKey(GradeItem, on_delete=models.CASCADE, related_name="scores")
+    # An item with scores cannot be deleted: its grades would go with it.
+    item = models.ForeignKey(GradeItem, on_delete=models.PROTECT, related_name="scores")
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
     )
@@ -302,7 +316,7 @@ class Submission(models.Model):
     """A student's current hand-in for one item; earlier versions are in its history.
     Written only through `grading.submissions.submission_save`."""
 
-    item = models.ForeignKey(GradeItem, on_delete=models.CASCADE, related_name="submissions")
+    item = models.ForeignKey(GradeItem, on_delete=models.PROTECT, related_name="submissions")
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
     )

@@ -106,7 +106,7 @@ def submission_file(request: HttpRequest, access: CourseAccess, submission_id: i
     )
     if not access.is_staff and submission.student_id != request.user.pk:
         raise Http404("No such file.")
-    field = submission.file
+    name = submission.file.name
     version = request.GET.get("version")
     if version:
         if not access.is_staff:
@@ -114,18 +114,19 @@ def submission_file(request: HttpRequest, access: CourseAccess, submission_id: i
         record = submission.history.filter(history_id=version).first()
         if record is None:
             raise Http404("No such version.")
-        field = record.file
-    if not field:
+        name = record.file  # history keeps the stored name
+    if not name:
         raise Http404("No file was handed in.")
+    storage = submission.file.storage
     try:
-        handle = field.storage.open(field.name, "rb")
+        handle = storage.open(name, "rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing from storage.") from exc
     # Always a download, never shown inline: an uploaded file is not our page.
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=field.name.rsplit("/", 1)[-1],
+        filename=name.rsplit("/", 1)[-1],
         content_type="application/octet-stream",
     )
 
@@ -164,8 +165,11 @@ def submission_grade(
         raise Http404("No such student in this course.")
     listed = item_queue(item=item, show=show) if show != "all" else rows
     position = next((n for n, r in enumerate(listed) if r.student.pk == student_id), None)
-    previous_row = listed[position - 1] if position else None
-    next_row = listed[position + 1] if position is not None and position + 1 < len(listed) else None
+    if position is None:  # e.g. just graded, so no longer "not graded": go on from the top
+        previous_row, next_row = None, (listed[0] if listed else None)
+    else:
+        previous_row = listed[position - 1] if position else None
+        next_row = listed[position + 1] if position + 1 < len(listed) else None
 
     policy = late_policy(item)
     penalized_days = row.lateness.penalized
@@ -215,15 +219,19 @@ def submission_grade(
                 if score
                 else "",
                 "comment": score.comment if score else "",
-                "apply_late_penalty": bool(penalized_days and policy.percent_per_day),
+                # Only for a first grade: a stored score already has what the
+                # grader decided about lateness, and must not lose it twice.
+                "apply_late_penalty": bool(
+                    penalized_days and policy.percent_per_day and not row.graded
+                ),
             },
             item=item,
         )
     versions = []
     if row.submission:
-        versions = list(
-            row.submission.history.select_related("history_user").order_by("-history_date")[1:]
-        )
+        for record in row.submission.history.order_by("-history_date")[1:]:
+            record.file_name = record.file.rsplit("/", 1)[-1] if record.file else ""
+            versions.append(record)
     full = item.points_possible
     context = {
         "access": access,
@@ -235,7 +243,7 @@ def submission_grade(
         "show": show,
         "previous_row": previous_row,
         "next_row": next_row,
-        "position": (position or 0) + 1,
+        "position": None if position is None else position + 1,
         "count": len(listed),
         "late_text": late_by_text(row.lateness),
         "policy": policy,

@@ -13,9 +13,10 @@ from courses.spreadsheets import csv_download
 
 from . import selectors, services
 from .explanation import explain
-from .forms import ImportConfirmForm, ImportUploadForm, ScoreFormSet, stored_token
+from .forms import ImportConfirmForm, ImportUploadForm, ScoreFormSet
 from .models import GradeImport, GradeItem, Score
 from .services.csv_import import import_file_read
+from .services.scores import score_token as stored_token
 
 User = get_user_model()
 
@@ -124,7 +125,12 @@ def _scores_save(request, item, formset, students, scores):
             continue
         changes.append(
             services.ScoreChange(
-                item, student, data["new_points"], data["new_excused"], data["comment"]
+                item,
+                student,
+                data["new_points"],
+                data["new_excused"],
+                data["comment"],
+                expected=data["was"],
             )
         )
     if conflicts or gone:

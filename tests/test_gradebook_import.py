@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grading.models import GradeImport, Score
-from grading.services import item_release, score_set
+from grading.services import GradingError, item_release, score_set
 
 from .conftest import logged_in
 from .factories import GradeComponentFactory, GradeItemFactory, new_student
@@ -338,3 +338,62 @@ def test_released_items_stay_released_after_an_import(course, items, roster, ta,
     )
     items["r1"].refresh_from_db()
     assert items["r1"].released
+
+
+def test_a_username_the_export_guarded_against_formulas_imports_again(course, items, ta, as_ta):
+    dash = new_student(course, "-dash")
+    score_set(item=items["r1"], student=dash, points=Decimal("4"), by=ta)
+    rows = export(as_ta, course)
+    row = next(r for r in rows if r[1] == "'-dash")
+    row[3] = "5"
+    plan = upload(as_ta, course, to_csv(rows)).context["plan"]
+    assert plan.ok, plan.problems
+    assert [(c.student.username, c.old, c.new) for c in plan.changes] == [("-dash", "4", "5")]
+
+
+def test_canvas_posting_policy_rows_are_skipped_not_rejected(course, items, roster, as_ta):
+    rows = [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Response 1 (874512)"],
+        ["", "", "", "", "", "Manual Posting"],
+        ["    Points Possible", "", "", "", "", "10.00"],
+        ["Ross, Bob", "5512", "881", "bob", "CIS6200", "8"],
+    ]
+    plan = upload(as_ta, course, to_csv(rows)).context["plan"]
+    assert plan.ok, plan.problems
+    assert plan.skipped_rows == [2, 3]
+    assert [c.new for c in plan.changes] == ["8"]
+
+
+def test_another_systems_id_never_picks_our_item_with_that_id(course, items, roster, as_ta):
+    # A Canvas column whose id happens to be one of ours, for an item we do not have.
+    header = f"Quiz 2 ({items['r1'].pk})"
+    rows = [["Student", "ID", "SIS Login ID", header], ["Ross, Bob", "1", "bob", "7"]]
+    plan = upload(as_ta, course, to_csv(rows)).context["plan"]
+    assert not plan.ok
+    assert "unknown item" in plan.problems[0].message
+    assert plan.changes == []
+
+
+def test_a_windows_file_with_a_utf8_byte_order_mark_is_read(course, items, as_ta):
+    new_student(course, "jose", first_name="José")
+    content = b"\xef\xbb\xbf" + "Username,Response 1\r\njose,6\r\n".encode("cp1252")
+    plan = upload(as_ta, course, content).context["plan"]
+    assert plan.ok, plan.problems
+    assert [c.new for c in plan.changes] == ["6"]
+
+
+def test_a_score_changed_between_plan_and_write_is_not_overwritten(course, items, roster, ta):
+    """The confirmation re-reads the file; the write then checks each score is
+    still what the plan read, under the row lock."""
+    from grading.services import ScoreChange, scores_set
+    from grading.services.scores import score_token
+
+    score_set(item=items["r1"], student=roster["alice"], points=Decimal("5"), by=ta)
+    seen = score_token(Score.objects.get())
+    score_set(item=items["r1"], student=roster["alice"], points=Decimal("9"), by=ta)
+    with pytest.raises(GradingError, match="Someone else changed the score"):
+        scores_set(
+            changes=[ScoreChange(items["r1"], roster["alice"], Decimal("6"), expected=seen)],
+            by=ta,
+        )
+    assert Score.objects.get().points == Decimal("9")

@@ -359,3 +359,21 @@ def test_dropped_items_are_marked_on_the_students_page(course, ta, student, as_s
     html = as_student.get(url(course, "grades/")).content.decode()
     assert "Dropped: Quiz 1 (2/10)" in html
     assert ">Dropped<" in html
+
+
+def test_a_tampered_form_with_rows_beyond_the_initial_ones_is_refused_not_a_crash(
+    course, item, as_ta
+):
+    data = {"scores-TOTAL_FORMS": "1", "scores-INITIAL_FORMS": "0"}
+    response = as_ta.post(url(course, f"gradebook/items/{item.pk}/"), data)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_a_row_with_a_broken_student_id_says_so(course, item, as_ta, student):
+    data = entry_data([(student, "|x", "5", False, "")])
+    data["scores-0-student"] = "not-a-number"
+    response = as_ta.post(url(course, f"gradebook/items/{item.pk}/"), data)
+    assert "This row does not name a student of the course." in response.content.decode()
+    assert not Score.objects.exists()

@@ -125,3 +125,51 @@ def test_deleting_a_component_with_items_is_refused(course, item):
     with pytest.raises(ProtectedError):
         item.component.delete()
     assert GradeItem.objects.filter(pk=item.pk).exists()
+
+
+def test_another_courses_instructor_cannot_read_or_change_a_score_through_its_history(
+    course, ta, item, student
+):
+    from .factories import CourseFactory
+
+    score = score_set(item=item, student=student, points=Decimal("12"), by=ta)
+    score_set(item=item, student=student, points=Decimal("13"), comment="private", by=ta)
+    elsewhere = CourseFactory(slug="elsewhere")
+    stranger = UserFactory(username="otherprof")
+    membership_set(course=elsewhere, user=stranger, role=Membership.Role.INSTRUCTOR)
+    client = Client()
+    client.force_login(stranger)
+    version = score.history.earliest("history_date").history_id
+    assert client.get(f"/admin/grading/score/{score.pk}/history/").status_code == 403
+    page = client.get(f"/admin/grading/score/{score.pk}/history/{version}/")
+    assert page.status_code == 403
+    assert "private" not in page.content.decode()
+    client.post(
+        f"/admin/grading/score/{score.pk}/history/{version}/", {"points": "0", "comment": "x"}
+    )
+    score.refresh_from_db()
+    assert (score.points, score.comment) == (Decimal("13"), "private")
+    assert client.get(f"/admin/grading/gradeitem/{item.pk}/history/").status_code == 403
+
+
+def test_an_item_with_scores_cannot_be_deleted(admin_client, ta, item, student):
+    score_set(item=item, student=student, points=Decimal("12"), by=ta)
+    response = admin_client.post(f"/admin/grading/gradeitem/{item.pk}/delete/", {"post": "yes"})
+    assert "Cannot delete grade item" in response.content.decode()
+    assert GradeItem.objects.filter(pk=item.pk).exists()
+
+
+def test_lowering_points_possible_below_half_a_score_is_refused(admin_client, ta, item, student):
+    score_set(item=item, student=student, points=Decimal("30"), by=ta)  # cap: 2 x 20 = 40
+    data = {
+        "component": item.component_id,
+        "title": item.title,
+        "points_possible": "10",
+        "order": "0",
+        "submissions_open": "on",
+        "allow_late": "on",
+    }
+    response = admin_client.post(f"/admin/grading/gradeitem/{item.pk}/change/", data)
+    assert "A student already has 30 points" in response.content.decode()
+    item.refresh_from_db()
+    assert item.points_possible == Decimal("20")

@@ -14,7 +14,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -22,10 +22,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course
+from courses.spreadsheets import FORMULA_STARTS
 
 from ..models import GradeImport, GradeItem, Score
 from ..selectors import course_items, course_students, mark_text, points_text
-from .scores import EXCUSED, GradingError, ScoreChange, score_parse, scores_set
+from .scores import (
+    EXCUSED,
+    GradingError,
+    ScoreChange,
+    score_parse,
+    score_token,
+    scores_set,
+)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -64,6 +72,7 @@ class CellChange:
     new: str
     points: Decimal | None
     excused: bool
+    old_token: str = ""  # the stored score as the plan read it (`score_token`)
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def import_text_decode(raw: bytes) -> str:
         pass
     try:
         # Excel on Windows saves "CSV" in this code page rather than UTF-8.
-        return raw.decode("cp1252")
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
     except UnicodeDecodeError as exc:
         raise GradingError(
             "The file's text encoding is not recognised. Save it as “CSV UTF-8” and retry."
@@ -131,6 +140,10 @@ class _Columns:
     """What each header of the file means for this course."""
 
     def __init__(self, header: list[str], items: list[GradeItem], plan: ImportPlan) -> None:
+        keys = {title.strip().casefold() for title in header}
+        # Our export names items "Title (our id)"; another system's ids are its own,
+        # so there only an exact title match counts.
+        self.own_ids = "username" in keys and "id" not in keys
         self.username: int | None = None
         self.email: int | None = None
         self.name: int | None = None
@@ -155,7 +168,7 @@ class _Columns:
             elif key in READ_ONLY_HEADERS or key.endswith(READ_ONLY_SUFFIXES):
                 plan.ignored_columns.append(title)
             else:
-                item = self._item(title, by_id, by_title, plan)
+                item = self._item(title, by_id, by_title, plan, own_ids=self.own_ids)
                 if item is None:
                     continue
                 if item.pk in used:
@@ -171,17 +184,17 @@ class _Columns:
             )
 
     @staticmethod
-    def _item(title, by_id, by_title, plan: ImportPlan) -> GradeItem | None:
+    def _item(title, by_id, by_title, plan: ImportPlan, *, own_ids: bool) -> GradeItem | None:
         match = ITEM_HEADER.match(title)
         if match:
             named, pk = match["title"], int(match["id"])
-            item = by_id.get(pk)
+            item = by_id.get(pk) if own_ids else None
             if item is not None and item.title == named:
                 return item
             if len(by_title.get(named, [])) == 1:
-                return by_title[named][0]  # a Canvas export: its ids are not ours
+                return by_title[named][0]
             if item is not None:
-                return item  # renamed since the export
+                return item  # our own export, the item renamed since
             plan.problems.append(
                 Problem(1, f"Column “{title}” is not an item of this course (unknown item).")
             )
@@ -205,7 +218,25 @@ class _Columns:
 def _cell(row: list[str], index: int | None) -> str:
     if index is None or index >= len(row):
         return ""
-    return row[index].strip()
+    value = row[index].strip()
+    # Undo the export's guard against formulas ("'-dash" was "-dash").
+    if value.startswith("'") and value[1:2] in FORMULA_STARTS:
+        value = value[1:]
+    return value
+
+
+def _has_scores(row: list[str], columns: _Columns) -> bool:
+    """Whether any item cell of the row holds a number or EX."""
+    for index, _ in columns.items:
+        cell = _cell(row, index)
+        if cell.upper() == EXCUSED:
+            return True
+        try:
+            Decimal(cell)
+        except InvalidOperation:
+            continue
+        return True
+    return False
 
 
 def import_plan(*, course: Course, text: str) -> ImportPlan:
@@ -244,8 +275,12 @@ def import_plan(*, course: Course, text: str) -> ImportPlan:
                 by_email.get(email.casefold()) if email else None
             )
             if student is None:
-                if _cell(row, columns.name).casefold() in META_ROW_NAMES:
-                    plan.skipped_rows.append(line)  # "Points Possible", Canvas's test student
+                name = _cell(row, columns.name).casefold()
+                if name in META_ROW_NAMES or (
+                    not username and not email and not _has_scores(row, columns)
+                ):
+                    # "Points Possible", Canvas's test student, its posting-policy row.
+                    plan.skipped_rows.append(line)
                 elif not username and not email:
                     plan.problems.append(Problem(line, "No username or email on this row."))
                 else:
@@ -285,7 +320,16 @@ def import_plan(*, course: Course, text: str) -> ImportPlan:
                     continue
                 new = EXCUSED if excused else points_text(points)
                 row_changes.append(
-                    CellChange(line, student, item, mark_text(score), new, points, excused)
+                    CellChange(
+                        line,
+                        student,
+                        item,
+                        mark_text(score),
+                        new,
+                        points,
+                        excused,
+                        score_token(score),
+                    )
                 )
             if row_problems:
                 plan.problems.extend(Problem(line, message) for message in row_problems)
@@ -314,7 +358,13 @@ def gradebook_import(*, grade_import: GradeImport, by: AbstractBaseUser, fingerp
         )
     scores_set(
         changes=[
-            ScoreChange(change.item, change.student, change.points, change.excused)
+            ScoreChange(
+                change.item,
+                change.student,
+                change.points,
+                change.excused,
+                expected=change.old_token,
+            )
             for change in plan.changes
         ],
         by=by,

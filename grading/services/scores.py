@@ -3,6 +3,7 @@ share, so every change is checked the same way and lands in the history."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,6 +14,9 @@ from django.db import IntegrityError, transaction
 from courses.models import Membership
 
 from ..models import GradeItem, Score
+from ..selectors import mark_text
+
+EXCUSED = "EX"
 
 
 class GradingError(Exception):
@@ -26,6 +30,19 @@ class ScoreChange:
     points: Decimal | None
     excused: bool = False
     comment: str | None = None  # None leaves the comment as it is
+    # What the grader saw (`score_token`); if the stored score no longer matches,
+    # someone changed it meanwhile and the change is refused. None: no check.
+    expected: str | None = None
+
+
+def score_token(score: Score | None) -> str:
+    """A short fingerprint of a stored score (points, excused, comment)."""
+    return token_of(mark_text(score), score.comment if score else "")
+
+
+def token_of(shown: str, comment: str) -> str:
+    """The fingerprint of a score as a page showed it: its cell text and comment."""
+    return f"{shown}|{hashlib.sha256(comment.encode()).hexdigest()[:16]}"
 
 
 COMMENT_MAX_LENGTH = Score._meta.get_field("comment").max_length
@@ -53,9 +70,6 @@ def score_problem(
     if points != points.quantize(Decimal("0.01")):
         return "Use at most two decimals."
     return None
-
-
-EXCUSED = "EX"
 
 
 def score_parse(item: GradeItem, text: str) -> tuple[Decimal | None, bool] | str:
@@ -125,6 +139,18 @@ def scores_set(
             item__in={c.item.pk for c in changes}, student__in={c.student.pk for c in changes}
         )
     }
+    stale = [
+        change
+        for change in changes
+        if change.expected is not None
+        and score_token(existing.get((change.item.pk, change.student.pk))) != change.expected
+    ]
+    if stale:
+        names = ", ".join(sorted({str(change.student) for change in stale}))
+        raise GradingError(
+            f"Someone else changed the score of {names} while you were working. "
+            "Nothing was saved; reload to see the current scores and try again."
+        )
     changed: list[Score] = []
     try:
         with transaction.atomic():

@@ -76,6 +76,12 @@ class Course(models.Model):
         help_text="Days of lateness each student may use over the course without penalty; "
         "they are spent automatically, in the order work is handed in.",
     )
+    join_code = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Anyone logged in who enters this code becomes a student of the course. "
+        "Empty: joining by code is off. Rotate it from the roster page.",
+    )
     share_response_names = models.BooleanField(
         default=False,
         help_text="Show the authors' names when a session's presenters read its responses.",
@@ -96,6 +102,11 @@ class Course(models.Model):
                 | Q(signup_closes_at__isnull=True)
                 | Q(signup_opens_at__lt=models.F("signup_closes_at")),
                 name="courses_course_signup_opens_before_close",
+            ),
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=~Q(join_code=""),
+                name="courses_course_unique_join_code",
             ),
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roster_views, views
 
 app_name = "courses"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("papers/<int:reading_id>/withdraw/", views.paper_withdraw, name="paper_withdraw"),
     path("papers/assignments/", views.paper_assignments, name="paper_assignments"),
     path("papers/assignments.csv", views.paper_assignments_csv, name="paper_assignments_csv"),
+    path("roster/", roster_views.roster, name="roster"),
+    path("roster/import/", roster_views.roster_import, name="roster_import"),
+    path("roster/join-code/", roster_views.join_code, name="join_code"),
 ]

@@ -7,6 +7,7 @@ ALLOWED_HOSTS, so a production deploy cannot run on a development secret.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "courses",
     "grading",
 ]
@@ -72,7 +74,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins while a username and address pair is locked out; first, so a
+    # locked-out attempt never reaches a password check.
+    "axes.backends.AxesStandaloneBackend",
+    "courses.auth.EmailOrUsernameBackend",
+]
+# Five wrong passwords for one username from one address lock that pair out for
+# 15 minutes; a right password resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Invitations (roster import) and password resets use Django's one-time links.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
 ROOT_URLCONF = "coursesite.urls"
 

@@ -1,12 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
+from courses import roster_views
 from courses import views as course_views
+from courses.forms import LoginForm
 
 urlpatterns = [
     path("", course_views.course_list, name="home"),
     path("healthz", course_views.healthz, name="healthz"),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("join/", roster_views.join, name="join"),
+    path("my-courses/", roster_views.my_courses, name="my_courses"),
     path("admin/", admin.site.urls),
     path("courses/<slug:slug>/", include("courses.urls")),
     path("courses/<slug:slug>/", include("grading.urls")),

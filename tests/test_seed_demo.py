@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from courses.models import Announcement, Course, Membership, Reading, Resource, Session, Theme
 from grading.models import GradeComponent, GradeItem, Score
@@ -85,6 +86,10 @@ REQUIRED_ARXIV_IDS = [
     "1503.02531",
 ]
 USERNAMES = ["instructor", "ta1", "ta2"] + [f"student{n:02d}" for n in range(1, 21)]
+
+
+# Logins go through django-axes, which needs the request they come with.
+LOGIN_REQUEST = RequestFactory().post("/accounts/login/")
 
 
 def seed(*args: str) -> str:
@@ -246,9 +251,9 @@ def test_people_have_their_roles_and_can_sign_in(course):
     assert instructor.has_perm("courses.delete_reading")
     assert instructor.has_perm("grading.add_gradecomponent")
     assert not User.objects.get(username="student01").is_staff
-    assert authenticate(username="student01", password="demo") is not None
-    assert authenticate(username="instructor", password="demo") is not None
-    assert authenticate(username="student01", password="wrong") is None
+    assert authenticate(LOGIN_REQUEST, username="student01", password="demo") is not None
+    assert authenticate(LOGIN_REQUEST, username="instructor", password="demo") is not None
+    assert authenticate(LOGIN_REQUEST, username="student01", password="wrong") is None
 
 
 def test_instructors_group_covers_every_course_and_grading_model(course):
@@ -263,15 +268,15 @@ def test_instructors_group_covers_every_course_and_grading_model(course):
 @pytest.mark.django_db
 def test_password_option_sets_every_password():
     seed("--password", "other")
-    assert authenticate(username="student01", password="other") is not None
-    assert authenticate(username="ta2", password="other") is not None
-    assert authenticate(username="student01", password="demo") is None
+    assert authenticate(LOGIN_REQUEST, username="student01", password="other") is not None
+    assert authenticate(LOGIN_REQUEST, username="ta2", password="other") is not None
+    assert authenticate(LOGIN_REQUEST, username="student01", password="demo") is None
 
 
 def test_rerun_with_another_password_changes_it(course):
     seed("--password", "s3cret-pw")
-    assert authenticate(username="student20", password="s3cret-pw") is not None
-    assert authenticate(username="student20", password="demo") is None
+    assert authenticate(LOGIN_REQUEST, username="student20", password="s3cret-pw") is not None
+    assert authenticate(LOGIN_REQUEST, username="student20", password="demo") is None
 
 
 def _snapshot() -> dict[str, object]:

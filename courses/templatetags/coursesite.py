@@ -44,3 +44,10 @@ def render_markdown(text: str) -> str:
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     return mark_safe(render_markdown(text))
+
+
+@register.filter
+def minutes(value) -> int:
+    """A timedelta in whole minutes (rounded up), for "try again in N minutes"."""
+    seconds = value.total_seconds() if value else 0
+    return max(1, -(-int(seconds) // 60))

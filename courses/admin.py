@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 
 from grading.models import GradeComponent, LetterCutoff
@@ -179,7 +180,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["is_published", "term"]
     search_fields = ["code", "title", "term", "slug"]
     prepopulated_fields = {"slug": ["code", "term"]}
-    readonly_fields = ["grading_weights"]
+    readonly_fields = ["grading_weights", "roster_link"]
     fieldsets = [
         (None, {"fields": ["code", "title", "slug", "term", "institution", "is_published"]}),
         ("Text", {"fields": ["overview", "prerequisites"]}),
@@ -194,6 +195,7 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             },
         ),
         ("Grading", {"fields": ["grading_weights", "late_days", "share_response_names"]}),
+        ("People", {"fields": ["roster_link"]}),
     ]
     inlines = [
         ThemeInline,
@@ -204,6 +206,16 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         AnnouncementInline,
         MembershipInline,
     ]
+
+    @admin.display(description="Roster")
+    def roster_link(self, obj: Course | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the course first; then import its roster from the roster page."
+        return format_html(
+            '<a href="{}">Import a roster, manage the join code</a> (members are also listed '
+            "below)",
+            reverse("courses:roster", kwargs={"slug": obj.slug}),
+        )
 
     @admin.display(description="Grading weights")
     def grading_weights(self, obj: Course | None) -> str:

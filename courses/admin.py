@@ -11,11 +11,13 @@ from django.utils.html import format_html
 
 from grading.models import GradeComponent, LetterCutoff
 
-from . import signups
+from . import polls, signups
 from .models import (
     Announcement,
     Course,
     Membership,
+    Poll,
+    PollChoice,
     PresentationSignup,
     Reading,
     Resource,
@@ -406,3 +408,41 @@ class PresentationSignupAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
                 request,
                 f"{promoted.student} moved up from the waitlist to present “{promoted.reading}”.",
             )
+
+
+class PollChoiceInline(admin.TabularInline):
+    model = PollChoice
+    extra = 3
+    fields = ["order", "text"]
+
+
+@admin.register(Poll)
+class PollAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    """Polls can be written here too; opening and closing go through
+    `courses.polls.poll_state_set`, like the buttons on the poll page."""
+
+    list_display = ["question", "course", "session", "kind", "state", "anonymous"]
+    list_filter = ["course", "state", "kind"]
+    search_fields = ["question"]
+    fields = ["course", "session", "question", "kind", "anonymous", "results", "state"]
+    readonly_fields = ["state"]
+    inlines = [PollChoiceInline]
+    actions = ["open_polls", "close_polls"]
+
+    def _set_state(self, request: HttpRequest, queryset: QuerySet, state: str) -> None:
+        done = 0
+        for poll in queryset:
+            try:
+                polls.poll_state_set(poll=poll, state=state)
+                done += 1
+            except polls.PollError as error:
+                self.message_user(request, f"{poll}: {error}", messages.WARNING)
+        self.message_user(request, f"{done} poll(s) {state}.", messages.SUCCESS)
+
+    @admin.action(description="Open the selected polls")
+    def open_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, Poll.State.OPEN)
+
+    @admin.action(description="Close the selected polls")
+    def close_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_state(request, queryset, Poll.State.CLOSED)

@@ -27,3 +27,20 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request, credentials) -> str:
+    """The name django-axes counts failed logins under: the account's username
+    whatever was typed (its email in any letter case included), so typing the
+    address differently does not start a fresh count."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    if "@" in typed:
+        User = get_user_model()
+        matches = list(
+            User._default_manager.filter(email__iexact=typed).values_list(
+                User.USERNAME_FIELD, flat=True
+            )[:2]
+        )
+        if len(matches) == 1:
+            return matches[0]
+    return typed

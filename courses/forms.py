@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .models import Poll, Session
+
 
 class LoginForm(AuthenticationForm):
     """Django's login form; the username box also takes an email address."""
@@ -25,7 +27,8 @@ class RosterUploadForm(forms.Form):
 
 
 class RosterConfirmForm(forms.Form):
-    content = forms.CharField(widget=forms.HiddenInput, max_length=1_048_576)
+    # Room for a 1 MB file even if a browser sends its line breaks as two characters.
+    content = forms.CharField(widget=forms.HiddenInput, max_length=2 * 1_048_576, strip=False)
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
@@ -36,3 +39,29 @@ class JoinForm(forms.Form):
         help_text="The code your instructor gave you, for example K7PQ-2MXD.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
+
+
+class PollForm(forms.Form):
+    question = forms.CharField(
+        max_length=300, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    kind = forms.ChoiceField(choices=Poll.Kind.choices, initial=Poll.Kind.SINGLE)
+    choices = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One choice per line (2 to 12); leave empty for a short-text poll.",
+    )
+    session = forms.ModelChoiceField(queryset=Session.objects.none(), required=False)
+    anonymous = forms.BooleanField(
+        required=False, help_text="No names with the answers, anywhere, even in the CSV."
+    )
+    results = forms.ChoiceField(
+        choices=Poll.Results.choices, initial=Poll.Results.AFTER_CLOSE, label="Results"
+    )
+
+    def __init__(self, *args, course, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        sessions = Session.objects.filter(course=course).order_by("date", "start_time")
+        self.fields["session"].queryset = sessions
+        today = course.today()
+        self.fields["session"].initial = sessions.filter(date__gte=today).first() or sessions.last()

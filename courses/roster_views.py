@@ -66,7 +66,7 @@ def roster_import(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     try:
         plan = rosters.roster_import(
             course=access.course,
-            text=form.cleaned_data["content"],
+            text=form.cleaned_data["content"].replace("\r\n", "\n"),
             base_url=_base_url(request),
             fingerprint=form.cleaned_data["fingerprint"],
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -56,6 +58,10 @@ class RosterRow:
     action: str  # "add" (new account), "enrol" (existing account), "update", "unchanged"
     user: AbstractBaseUser | None = None
     was: str = ""  # for "update": what changes
+
+    @property
+    def role_label(self) -> str:
+        return Membership.Role(self.role).label
 
 
 @dataclass(frozen=True)
@@ -113,9 +119,11 @@ def roster_text(raw: bytes) -> str:
     if b"\x00" in raw:
         raise CourseError("This is not a CSV text file. Save the spreadsheet as CSV and retry.")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
+    # One kind of line break, so the text survives the preview form unchanged.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -199,10 +207,14 @@ def roster_plan(*, course: Course, text: str) -> RosterPlan:
             seen[email] = line
             rows.append((line, name, email, role))
 
-        users = {}
-        for user in User._default_manager.filter(email__in=[email for _, _, email, _ in rows]):
+        users: dict[str, list] = {}
+        wanted = [email for _, _, email, _ in rows]
+        # Addresses compare in any letter case (Dana@example.edu is dana@example.edu).
+        by_email = User._default_manager.annotate(address=Lower("email")).filter(address__in=wanted)
+        for user in by_email:
             users.setdefault(user.email.lower(), []).append(user)
-        for user in User._default_manager.filter(username__in=[email for _, _, email, _ in rows]):
+        by_username = User._default_manager.annotate(name=Lower("username")).filter(name__in=wanted)
+        for user in by_username:
             users.setdefault(user.username.lower(), [user])
         for line, name, email, role in rows:
             found = users.get(email, [])
@@ -232,12 +244,13 @@ def roster_plan(*, course: Course, text: str) -> RosterPlan:
 
 
 def _new_username(email: str) -> str:
-    """The address's local part when it is free, else the whole address."""
+    """The address's local part when it is free, else the whole address; either
+    kept to the characters Django allows in usernames (letters, digits, @.+-_)."""
     User = get_user_model()
-    local = email.split("@", 1)[0][:150]
+    local = re.sub(r"[^\w.@+-]", "", email.split("@", 1)[0])[:150]
     if local and not User._default_manager.filter(username__iexact=local).exists():
         return local
-    return email[:150]
+    return re.sub(r"[^\w.@+-]", "", email)[:150]
 
 
 def invitation_send(*, user: AbstractBaseUser, course: Course, base_url: str) -> None:

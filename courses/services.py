@@ -46,4 +46,12 @@ def membership_set(*, course: Course, user: AbstractUser, role: str) -> Membersh
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(instructors_group_ensure())
+    elif not Membership.objects.filter(user=user, role=Membership.Role.INSTRUCTOR).exists():
+        # No longer an instructor anywhere: no more admin through this role.
+        group = Group.objects.filter(name=INSTRUCTORS_GROUP).first()
+        if group is not None and user.groups.filter(pk=group.pk).exists():
+            user.groups.remove(group)
+            if user.is_staff and not user.is_superuser:
+                user.is_staff = False
+                user.save(update_fields=["is_staff"])
     return membership

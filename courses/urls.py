@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import roster_views, views
+from . import poll_views, roster_views, views
 
 app_name = "courses"
 
@@ -15,6 +15,19 @@ urlpatterns = [
     path("papers/<int:reading_id>/withdraw/", views.paper_withdraw, name="paper_withdraw"),
     path("papers/assignments/", views.paper_assignments, name="paper_assignments"),
     path("papers/assignments.csv", views.paper_assignments_csv, name="paper_assignments_csv"),
+    path("polls/", poll_views.poll_list, name="polls"),
+    path("polls/new/", poll_views.poll_create, name="poll_create"),
+    path("polls/participation/", poll_views.participation, name="participation"),
+    path(
+        "polls/participation/score/",
+        poll_views.participation_score,
+        name="participation_score",
+    ),
+    path("polls/<int:poll_id>/", poll_views.poll_detail, name="poll"),
+    path("polls/<int:poll_id>/answer/", poll_views.poll_answer, name="poll_answer"),
+    path("polls/<int:poll_id>/state/", poll_views.poll_state, name="poll_state"),
+    path("polls/<int:poll_id>/results.json", poll_views.poll_results_json, name="poll_results"),
+    path("polls/<int:poll_id>/answers.csv", poll_views.poll_answers_csv, name="poll_answers_csv"),
     path("roster/", roster_views.roster, name="roster"),
     path("roster/import/", roster_views.roster_import, name="roster_import"),
     path("roster/join-code/", roster_views.join_code, name="join_code"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from courses import roster_views
+from courses import poll_views, roster_views
 from courses import views as course_views
 from courses.forms import LoginForm
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("join/", roster_views.join, name="join"),
     path("my-courses/", roster_views.my_courses, name="my_courses"),
+    path("p/<int:poll_id>", poll_views.poll_short, name="poll_short"),
     path("admin/", admin.site.urls),
     path("courses/<slug:slug>/", include("courses.urls")),
     path("courses/<slug:slug>/", include("grading.urls")),

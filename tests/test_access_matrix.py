@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from courses import polls
 from courses.models import Membership, PresentationSignup
 from grading.models import GradeImport, Submission
 from grading.services import score_set
@@ -67,6 +68,16 @@ ACCESS: dict[str, dict[str, tuple[str, str]]] = {
     "courses:paper_withdraw":       row("405/login", "405/done",  "405/404",  "405/403",   "405/403",   "405/done"),
     "courses:paper_assignments":    row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
     "courses:paper_assignments_csv": row("login/405", "403/405",  "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    # Polls (the fixture's poll is open; the student has not answered it).
+    "courses:polls":                row("login/405", "ok/405",    "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    "courses:poll":                 row("login/405", "ok/405",    "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    "courses:poll_answer":          row("405/login", "405/done",  "405/404",  "405/403",   "405/403",   "405/done"),
+    "courses:poll_create":          row("405/login", "405/403",   "405/404",  "405/done",  "405/done",  "405/done"),
+    "courses:poll_state":           row("405/login", "405/403",   "405/404",  "405/done",  "405/done",  "405/done"),
+    "courses:poll_results":         row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    "courses:poll_answers_csv":     row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    "courses:participation":        row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    "courses:participation_score":  row("405/login", "405/403",   "405/404",  "405/404",   "405/404",   "405/404"),
     # Roster: the instructor's.
     "courses:roster":               row("login/login", "403/403", "404/404",  "403/403",   "ok/ok",     "ok/ok"),
     "courses:roster_import":        row("405/login", "405/403",   "405/404",  "405/403",   "405/done",  "405/done"),
@@ -140,6 +151,10 @@ def world(db):
     )
     submission.file.save("notes.txt", ContentFile(b"notes"), save=False)
     submission.save()
+    poll = polls.poll_create(
+        course=course, question="Ready?", kind="single", choices=["Yes", "No"], session=session
+    )
+    polls.poll_state_set(poll=poll, state="open")
     upload = GradeImport.objects.create(
         course=course, uploaded_by=people["ta"], filename="g.csv", content="Username\n"
     )
@@ -152,6 +167,7 @@ def world(db):
         "import_id": upload.pk,
         "submission_id": submission.pk,
         "session_id": session.pk,
+        "poll_id": poll.pk,
     }
     return course, people, ids
 

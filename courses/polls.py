@@ -218,9 +218,12 @@ class ParticipationRow:
         return f"{(rate * 100).quantize(Decimal('1'), ROUND_HALF_UP)}%"
 
 
-def participation(course: Course) -> dict[int, ParticipationRow]:
+def participation(
+    course: Course, students: Sequence[AbstractBaseUser] | None = None
+) -> dict[int, ParticipationRow]:
     """Per student: polls answered out of polls held, per session and in total.
-    Three queries whatever the size of the course."""
+    Three queries whatever the size of the course (two when ``students``, the
+    course's students, are already loaded)."""
     held = list(Poll.objects.filter(course=course).held().values_list("pk", "session_id"))
     held_by_session: dict[int | None, int] = {}
     session_of = {}
@@ -234,14 +237,18 @@ def participation(course: Course) -> dict[int, ParticipationRow]:
         per = answered.setdefault(student_id, {})
         session_id = session_of[poll_id]
         per[session_id] = per.get(session_id, 0) + 1
+    if students is None:
+        students = [
+            m.user
+            for m in Membership.objects.filter(
+                course=course, role=Membership.Role.STUDENT
+            ).select_related("user")
+        ]
     rows = {}
-    students = Membership.objects.filter(
-        course=course, role=Membership.Role.STUDENT
-    ).select_related("user")
-    for membership in students:
-        per = answered.get(membership.user_id, {})
-        rows[membership.user_id] = ParticipationRow(
-            membership.user,
+    for student in students:
+        per = answered.get(student.pk, {})
+        rows[student.pk] = ParticipationRow(
+            student,
             sum(per.values()),
             len(held),
             {sid: (per.get(sid, 0), n) for sid, n in held_by_session.items()},

@@ -193,24 +193,44 @@ class GradebookRow:
     projected_letter: str
 
 
-def gradebook_table(book: Gradebook) -> dict:
-    """The grid as plain strings, so the template only places them."""
+def participation_index(components: Sequence[GradeComponent]) -> int:
+    """Where the polls column goes: right after the participation component (by
+    name), else after the last component."""
+    for index, component in enumerate(components):
+        if "particip" in component.name.casefold():
+            return index + 1
+    return len(components)
+
+
+def gradebook_table(book: Gradebook, polls: dict | None = None) -> dict:
+    """The grid as plain strings, so the template only places them. With
+    ``polls`` (courses.polls.participation), a "Polls answered" column sits
+    beside the participation component."""
     groups = [(component, book.items_of(component)) for component in book.components]
-    rows = [
-        GradebookRow(
-            student=grades.student,
-            name=grades.student.get_full_name() or grades.student.get_username(),
-            url=reverse("grading:student_grades", args=[book.course.slug, grades.student.pk]),
-            cells=grades.cells,
-            components=[percent_text(result.percentage) for result in grades.current.components],
-            current=percent_text(grades.current.percentage),
-            current_letter=grades.current.letter or "",
-            projected=percent_text(grades.projected.percentage),
-            projected_letter=grades.projected.letter or "",
+    headers = [(c.name, f"{points_text(c.weight)}%") for c in book.components]
+    at = participation_index(book.components)
+    if polls is not None:
+        headers.insert(at, ("Polls answered", "of held"))
+    rows = []
+    for grades in book.students:
+        components = [percent_text(result.percentage) for result in grades.current.components]
+        if polls is not None:
+            record = polls.get(grades.student.pk)
+            components.insert(at, f"{record.answered}/{record.held}" if record else "")
+        rows.append(
+            GradebookRow(
+                student=grades.student,
+                name=grades.student.get_full_name() or grades.student.get_username(),
+                url=reverse("grading:student_grades", args=[book.course.slug, grades.student.pk]),
+                cells=grades.cells,
+                components=components,
+                current=percent_text(grades.current.percentage),
+                current_letter=grades.current.letter or "",
+                projected=percent_text(grades.projected.percentage),
+                projected_letter=grades.projected.letter or "",
+            )
         )
-        for grades in book.students
-    ]
-    return {"groups": [g for g in groups if g[1]], "rows": rows}
+    return {"groups": [g for g in groups if g[1]], "rows": rows, "component_headers": headers}
 
 
 def gradebook_csv_rows(book: Gradebook) -> Iterable[list[str]]:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.access import STAFF_ROLES, CourseAccess, course_view
 from courses.models import Membership
+from courses.polls import participation
 from courses.spreadsheets import csv_download
 
 from . import selectors, services
@@ -41,8 +42,9 @@ def _staff_only_or_404(access: CourseAccess) -> None:
 @course_view(roles=STAFF_ROLES)
 def gradebook(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     book = selectors.gradebook(course=access.course)
+    record = participation(access.course, [grades.student for grades in book.students])
     context = {"access": access, "course": access.course, "book": book}
-    context.update(selectors.gradebook_table(book))
+    context.update(selectors.gradebook_table(book, record))
     return render(request, "grading/gradebook.html", context)
 
 
@@ -226,10 +228,15 @@ def _grades_page(request, access: CourseAccess, student, *, student_view: bool) 
     items, grades, scale = selectors.student_grades(
         course=access.course, student=student, student_view=student_view
     )
+    record = participation(access.course, [student]).get(student.pk)
     context = {
         "access": access,
         "course": access.course,
         "student": student,
+        "polls": record if record and record.held else None,
+        "polls_after": selectors.participation_index(
+            [c.component for c in grades.current.components]
+        ),
         "student_view": student_view,
         "grades": grades,
         "current": explain(grades.current, grades.scores, items, scale),

@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from courses import polls
+from courses.models import Poll
 from grading.models import GradeImport, GradeItem
 from grading.services import ScoreChange, scores_set
 
@@ -17,14 +19,15 @@ from .factories import GradeComponentFactory, GradeItemFactory, new_student
 pytestmark = pytest.mark.django_db
 
 # The pinned counts; the README's query budget table lists the same numbers.
-# Each includes the session, user, course and membership lookups (4).
+# Each includes the session, user, course and membership lookups (4); the grid
+# and the grade pages add two for the poll participation record.
 BUDGETS = {
-    "gradebook/": 9,
+    "gradebook/": 11,
     "gradebook/export.csv": 9,
     "gradebook/items/{item}/": 7,
-    "gradebook/students/{student}/": 9,
+    "gradebook/students/{student}/": 11,
     "gradebook/import/{upload}/": 7,
-    "grades/": 8,
+    "grades/": 10,
 }
 
 
@@ -45,6 +48,14 @@ def grow(course, ta, *, students: int, items: int) -> None:
         for m in everyone
     ]
     scores_set(changes=changes, by=ta)
+    # A poll held in class, answered by everyone: the participation column's data.
+    poll = polls.poll_create(
+        course=course, question=f"Poll {Poll.objects.count()}", kind="single", choices=["A", "B"]
+    )
+    polls.poll_state_set(poll=poll, state="open")
+    choice = poll.choices.first()
+    for m in everyone:
+        polls.poll_answer(poll=poll, student=m.user, choice_ids=[choice.pk])
 
 
 def count(client, course, path: str, **ids) -> int:

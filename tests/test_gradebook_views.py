@@ -377,3 +377,33 @@ def test_a_row_with_a_broken_student_id_says_so(course, item, as_ta, student):
     response = as_ta.post(url(course, f"gradebook/items/{item.pk}/"), data)
     assert "This row does not name a student of the course." in response.content.decode()
     assert not Score.objects.exists()
+
+
+def test_poll_participation_shows_beside_the_participation_component(
+    course, ta, student, as_ta, as_student
+):
+    from courses import polls
+
+    GradeComponentFactory(course=course, name="Reading Responses", weight=20, order=1)
+    GradeComponentFactory(course=course, name="Class Participation", weight=15, order=2)
+    GradeComponentFactory(course=course, name="Final Project", weight=25, order=3)
+    bob = new_student(course, "bob")
+    for question in ("First?", "Second?"):
+        poll = polls.poll_create(course=course, question=question, kind="single", choices="AB")
+        polls.poll_state_set(poll=poll, state="open")
+        polls.poll_answer(poll=poll, student=student, choice_ids=[poll.choices.first().pk])
+    polls.poll_create(course=course, question="Draft?", kind="text")  # not held: not counted
+
+    page = as_ta.get(url(course, "gradebook/"))
+    headers = [name for name, _ in page.context["component_headers"]]
+    assert headers == [
+        "Reading Responses",
+        "Class Participation",
+        "Polls answered",
+        "Final Project",
+    ]
+    by_name = {row.student.username: row.components[2] for row in page.context["rows"]}
+    assert by_name == {"alice": "2/2", "bob": "0/2"}
+
+    mine = as_student.get(url(course, "grades/")).content.decode()
+    assert "In-class polls answered: 2 of 2 held (100%)" in mine

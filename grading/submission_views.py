@@ -20,17 +20,10 @@ from .lateness import late_by_text, late_deduction
 from .models import GradeItem, Submission
 from .selectors import points_text
 from .services.submissions import item_deadline, submission_problem, submission_save
+from .views import course_item as _item
 from .work import QUEUE_FILTERS, item_queue, late_policy, student_work
 
 User = get_user_model()
-
-
-def _item(access: CourseAccess, item_id: int) -> GradeItem:
-    return get_object_or_404(
-        GradeItem.objects.select_related("component"),
-        pk=item_id,
-        component__course=access.course,
-    )
 
 
 @require_GET

@@ -22,7 +22,8 @@ from .services.scores import score_token as stored_token
 User = get_user_model()
 
 
-def _item(access: CourseAccess, item_id: int) -> GradeItem:
+def course_item(access: CourseAccess, item_id: int) -> GradeItem:
+    """An item of the URL's course, or 404 (an item of another course does not exist here)."""
     return get_object_or_404(
         GradeItem.objects.select_related("component"),
         pk=item_id,
@@ -51,7 +52,7 @@ def gradebook(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @course_view(roles=STAFF_ROLES)
 def item_scores(request: HttpRequest, access: CourseAccess, item_id: int) -> HttpResponse:
-    item = _item(access, item_id)
+    item = course_item(access, item_id)
     students = selectors.course_students(access.course)
     scores = {s.student_id: s for s in Score.objects.filter(item=item, student__in=students)}
     if request.method == "POST":
@@ -167,7 +168,7 @@ def _scores_save(request, item, formset, students, scores):
 @require_POST
 @course_view(roles=STAFF_ROLES)
 def item_release(request: HttpRequest, access: CourseAccess, item_id: int) -> HttpResponse:
-    item = _item(access, item_id)
+    item = course_item(access, item_id)
     release = request.POST.get("released") == "1"
     services.item_release(item=item, released=release, by=request.user)
     if release:

@@ -50,22 +50,30 @@ def late_ledger(course: Course, student_ids: Iterable[int]) -> dict[tuple[int, i
 
 
 @dataclass(frozen=True)
-class WorkRow:
+class HandIn:
+    """One student's hand-in for one item: what they handed in (if anything), how
+    late, and the score (for a student's own view: only once released)."""
+
     item: GradeItem
+    student: AbstractBaseUser
     submission: Submission | None
     lateness: Lateness
-    score: Score | None  # for a student: only once the item is released
+    score: Score | None
+
+    @property
+    def graded(self) -> bool:
+        return self.score is not None and (self.score.points is not None or self.score.excused)
 
     @property
     def status(self) -> str:
-        if self.score is not None and (self.score.points is not None or self.score.excused):
+        if self.graded:
             return "graded"
         if self.submission is None:
             return "not submitted"
         return "late" if self.lateness.is_late else "submitted"
 
 
-def student_work(*, course: Course, student: AbstractBaseUser) -> list[WorkRow]:
+def student_work(*, course: Course, student: AbstractBaseUser) -> list[HandIn]:
     """The items a student hands in on the site, with what they handed in, how
     late, and the score once released."""
     items = list(
@@ -80,26 +88,15 @@ def student_work(*, course: Course, student: AbstractBaseUser) -> list[WorkRow]:
     }
     ledger = late_ledger(course, [student.pk])
     return [
-        WorkRow(
+        HandIn(
             item,
+            student,
             submissions.get(item.pk),
             ledger.get((student.pk, item.pk), ON_TIME),
             scores.get(item.pk),
         )
         for item in items
     ]
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    student: AbstractBaseUser
-    submission: Submission | None
-    lateness: Lateness
-    score: Score | None
-
-    @property
-    def graded(self) -> bool:
-        return self.score is not None and (self.score.points is not None or self.score.excused)
 
 
 QUEUE_FILTERS = {
@@ -110,7 +107,7 @@ QUEUE_FILTERS = {
 }
 
 
-def item_queue(*, item: GradeItem, show: str = "all") -> list[QueueRow]:
+def item_queue(*, item: GradeItem, show: str = "all") -> list[HandIn]:
     """Every student of the item's course with their hand-in and score, in the
     gradebook's order, narrowed by ``show`` (one of QUEUE_FILTERS)."""
     course = item.component.course
@@ -119,7 +116,8 @@ def item_queue(*, item: GradeItem, show: str = "all") -> list[QueueRow]:
     scores = {s.student_id: s for s in Score.objects.filter(item=item)}
     ledger = late_ledger(course, [s.pk for s in students])
     rows = [
-        QueueRow(
+        HandIn(
+            item,
             student,
             submissions.get(student.pk),
             ledger.get((student.pk, item.pk), ON_TIME),

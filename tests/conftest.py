@@ -119,14 +119,25 @@ def chromium():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+def _page(chromium, live_server, width: int, height: int):
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, base_url=live_server.url
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone_page(chromium, live_server):
     """A page 375 px wide, like a phone, with the live server's URL at hand."""
-    context = chromium.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page(chromium, live_server, 375, 812)
+
+
+@pytest.fixture
+def desk_page(chromium, live_server):
+    """A laptop-sized page, for the staff's side of a two-browser test."""
+    yield from _page(chromium, live_server, 1280, 900)
 
 
 def browser_login(page, username: str, password: str = PASSWORD) -> None:

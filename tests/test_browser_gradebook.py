@@ -16,19 +16,8 @@ from .factories import GradeComponentFactory, GradeItemFactory, new_student
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def ta_page(chromium, live_server):
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_ta_enters_and_releases_scores_and_the_student_sees_the_total(
-    ta_page, phone_page, course, ta, student
+    desk_page, phone_page, course, ta, student
 ):
     student.first_name, student.last_name = "Alice", "Archer"
     student.save()
@@ -37,28 +26,28 @@ def test_ta_enters_and_releases_scores_and_the_student_sees_the_total(
     GradeComponentFactory(course=course, name="Final Project", weight=25)
     item = GradeItemFactory(component=responses, title="Response 1", points_possible=5)
 
-    browser_login(ta_page, "ta")
-    ta_page.goto(f"/courses/{course.slug}/gradebook/")
-    ta_page.get_by_role("link", name="Response 1").click()
-    expect(ta_page.get_by_role("heading", name="Response 1")).to_be_visible()
+    browser_login(desk_page, "ta")
+    desk_page.goto(f"/courses/{course.slug}/gradebook/")
+    desk_page.get_by_role("link", name="Response 1").click()
+    expect(desk_page.get_by_role("heading", name="Response 1")).to_be_visible()
 
     # Type a score, Tab to the next student's points (down the column), type again.
-    ta_page.get_by_label("Points for Alice Archer").fill("4.5")
-    ta_page.keyboard.press("Tab")
-    expect(ta_page.get_by_label("Points for Bob Baker")).to_be_focused()
-    ta_page.keyboard.type("3")
-    ta_page.get_by_label("Comment for Alice Archer").fill("Clear and well argued.")
+    desk_page.get_by_label("Points for Alice Archer").fill("4.5")
+    desk_page.keyboard.press("Tab")
+    expect(desk_page.get_by_label("Points for Bob Baker")).to_be_focused()
+    desk_page.keyboard.type("3")
+    desk_page.get_by_label("Comment for Alice Archer").fill("Clear and well argued.")
     # A typo is caught next to the student and nothing is saved.
-    ta_page.get_by_label("Points for Bob Baker").fill("3..")
-    ta_page.get_by_role("button", name="Save scores").click()
-    expect(ta_page.get_by_text("is not a number")).to_be_visible()
+    desk_page.get_by_label("Points for Bob Baker").fill("3..")
+    desk_page.get_by_role("button", name="Save scores").click()
+    expect(desk_page.get_by_text("is not a number")).to_be_visible()
     assert not Score.objects.exists()
 
-    ta_page.get_by_label("Points for Bob Baker").fill("3")
-    ta_page.get_by_role("button", name="Save scores").click()
-    expect(ta_page.get_by_role("status")).to_contain_text("Saved 2 score(s)")
-    ta_page.get_by_role("button", name="Release to students").click()
-    expect(ta_page.get_by_role("status")).to_contain_text("is released")
+    desk_page.get_by_label("Points for Bob Baker").fill("3")
+    desk_page.get_by_role("button", name="Save scores").click()
+    expect(desk_page.get_by_role("status")).to_contain_text("Saved 2 score(s)")
+    desk_page.get_by_role("button", name="Release to students").click()
+    expect(desk_page.get_by_role("status")).to_contain_text("is released")
 
     assert Score.objects.get(item=item, student=student).points == Decimal("4.5")
 

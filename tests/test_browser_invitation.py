@@ -15,11 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_invited_student_sets_a_password_and_sees_the_course(
-    chromium, live_server, phone_page, course, instructor
+    desk_page, phone_page, course, instructor
 ):
-    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    desk.set_default_timeout(10_000)
-    page = desk.new_page()
+    page = desk_page
     browser_login(page, "prof")
     page.goto(f"/courses/{course.slug}/roster/")
     page.get_by_label("Roster CSV").set_input_files(
@@ -36,7 +34,6 @@ def test_an_invited_student_sets_a_password_and_sees_the_course(
     assert mail.outbox == []
     page.get_by_role("button", name="Import 1 change").click()
     expect(page.get_by_role("status")).to_contain_text("1 new account(s) invited")
-    desk.close()
 
     [invitation] = mail.outbox
     assert invitation.to == ["grace@example.edu"]

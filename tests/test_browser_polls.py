@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_opens_a_poll_a_student_answers_and_the_counts_update_live(
-    chromium, live_server, phone_page, course, instructor, student
+    desk_page, phone_page, course, instructor, student
 ):
     poll = polls.poll_create(
         course=course,
@@ -23,10 +23,7 @@ def test_staff_opens_a_poll_a_student_answers_and_the_counts_update_live(
         kind="single",
         choices=["Data", "Tensor", "Pipeline"],
     )
-    projector = chromium.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=live_server.url
-    ).new_page()
-    projector.set_default_timeout(10_000)
+    projector = desk_page
     browser_login(projector, "prof")
     projector.goto(f"/courses/{course.slug}/polls/{poll.pk}/")
     projector.get_by_role("button", name="Open the poll").click()

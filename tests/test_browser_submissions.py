@@ -18,18 +18,7 @@ from .factories import GradeComponentFactory, GradeItemFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def ta_page(chromium, live_server):
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, base_url=live_server.url
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def test_a_response_goes_from_phone_to_queue_to_grade(phone_page, ta_page, course, ta, student):
+def test_a_response_goes_from_phone_to_queue_to_grade(phone_page, desk_page, course, ta, student):
     student.first_name, student.last_name = "Alice", "Archer"
     student.save()
     responses = GradeComponentFactory(course=course, name="Reading Responses", weight=20)
@@ -59,23 +48,25 @@ def test_a_response_goes_from_phone_to_queue_to_grade(phone_page, ta_page, cours
     phone_page.goto(f"/courses/{course.slug}/work/")
     expect(phone_page.get_by_text("Submitted")).to_be_visible()
 
-    browser_login(ta_page, "ta")
-    ta_page.goto(f"/courses/{course.slug}/gradebook/items/{item.pk}/submissions/?show=ungraded")
-    ta_page.get_by_role("link", name="Alice Archer").click()
-    expect(ta_page.get_by_test_id("submission-text").locator("strong")).to_have_text("Main claim:")
-    ta_page.get_by_label("Points").fill("4.5")
-    ta_page.get_by_label("Comment").fill("Sharp question two; cite the paper's figure.")
-    ta_page.get_by_role("button", name="Save").click()
-    expect(ta_page.get_by_role("status")).to_contain_text("Saved Alice Archer: 4.5.")
+    browser_login(desk_page, "ta")
+    desk_page.goto(f"/courses/{course.slug}/gradebook/items/{item.pk}/submissions/?show=ungraded")
+    desk_page.get_by_role("link", name="Alice Archer").click()
+    expect(desk_page.get_by_test_id("submission-text").locator("strong")).to_have_text(
+        "Main claim:"
+    )
+    desk_page.get_by_label("Points").fill("4.5")
+    desk_page.get_by_label("Comment").fill("Sharp question two; cite the paper's figure.")
+    desk_page.get_by_role("button", name="Save").click()
+    expect(desk_page.get_by_role("status")).to_contain_text("Saved Alice Archer: 4.5.")
     assert Score.objects.get(item=item, student=student).history.get().history_user == ta
 
     # Not released yet: the student sees no score.
     phone_page.goto(f"/courses/{course.slug}/work/{item.pk}/")
     expect(phone_page.get_by_test_id("score")).to_have_count(0)
 
-    ta_page.goto(f"/courses/{course.slug}/gradebook/items/{item.pk}/")
-    ta_page.get_by_role("button", name="Release to students").click()
-    expect(ta_page.get_by_role("status")).to_contain_text("is released")
+    desk_page.goto(f"/courses/{course.slug}/gradebook/items/{item.pk}/")
+    desk_page.get_by_role("button", name="Release to students").click()
+    expect(desk_page.get_by_role("status")).to_contain_text("is released")
 
     phone_page.reload()
     expect(phone_page.get_by_test_id("score")).to_have_text("4.5 / 5")

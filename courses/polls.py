@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from .models import Course, Membership, Poll, PollAnswer, PollChoice, Session
 from .services import CourseError
 
 MAX_CHOICES = 12
+CHOICE_MAX_LENGTH = PollChoice._meta.get_field("text").max_length
 
 
 class PollError(CourseError):
@@ -46,6 +47,8 @@ def poll_create(
         raise PollError(f"A choice poll needs 2 to {MAX_CHOICES} choices, one per line.")
     elif len({t.casefold() for t in texts}) != len(texts):
         raise PollError("Two choices are the same.")
+    elif any(len(text) > CHOICE_MAX_LENGTH for text in texts):
+        raise PollError(f"Keep each choice under {CHOICE_MAX_LENGTH} characters.")
     poll = Poll(
         course=course,
         session=session,
@@ -101,18 +104,14 @@ def poll_answer(
     """Record (or, while the poll is open, change) a student's one answer: only
     for a student of the poll's course, only while it is open, with exactly one
     choice (single), at least one (multiple) or some text. Two answers sent at
-    once by the same student leave one."""
-    try:
-        return _poll_answer(poll=poll, student=student, choice_ids=choice_ids, text=text)
-    except IntegrityError:
-        # The same student's other request inserted first: this one now updates it.
+    once by the same student leave one: answers to one poll take the poll's row
+    lock in turn, which also orders them with a close (nothing is stored after
+    the close commits)."""
+    with transaction.atomic():
         return _poll_answer(poll=poll, student=student, choice_ids=choice_ids, text=text)
 
 
-@transaction.atomic
 def _poll_answer(*, poll, student, choice_ids, text) -> PollAnswer:
-    # Locking the poll row orders answers with a concurrent close: nothing is
-    # stored after the close commits.
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.state == Poll.State.DRAFT:
         raise PollError("This poll is not open yet.")
@@ -138,10 +137,9 @@ def _poll_answer(*, poll, student, choice_ids, text) -> PollAnswer:
         if poll.kind == Poll.Kind.SINGLE and len(chosen) != 1:
             raise PollError("This poll takes one answer.")
         text = ""
-    answer = PollAnswer.objects.select_for_update().filter(poll=poll, student=student).first()
+    answer = PollAnswer.objects.filter(poll=poll, student=student).first()
     if answer is None:
-        with transaction.atomic():
-            answer = PollAnswer.objects.create(poll=poll, student=student, text=text)
+        answer = PollAnswer.objects.create(poll=poll, student=student, text=text)
     else:
         answer.text = text
         answer.save(update_fields=["text", "answered_at"])

@@ -19,6 +19,8 @@ def participation_score(*, item: GradeItem, by: AbstractBaseUser) -> list[Score]
     students are left alone."""
     course = item.component.course
     rows = participation(course)
+    if not rows:
+        raise GradingError("The course has no students yet.")
     if not any(row.held for row in rows.values()):
         raise GradingError("No poll has been held yet, so there is nothing to score from.")
     excused = set(

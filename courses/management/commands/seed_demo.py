@@ -20,12 +20,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 
 from courses import demo_data as data
-from courses import signups
+from courses import polls, signups
 from courses.demo_readings import PAPERS
 from courses.models import (
     Announcement,
     Course,
     Membership,
+    Poll,
     PresentationSignup,
     Reading,
     Resource,
@@ -304,6 +305,57 @@ def _demo_score(item: GradeItem, student: AbstractUser, step: Decimal) -> ScoreC
     return ScoreChange(item, student, points, comment=comment)
 
 
+def _seed_polls(course: Course) -> None:
+    """The polls asked in class: closed ones in past sessions, answered by most
+    students, and one open in the last session with a few answers so far.
+
+    Each is created, opened, answered and closed through the poll services, as
+    in class; who answers and what is drawn from fixed seeds. A poll already in
+    its final state is left alone, so a second run adds no poll, choice or
+    answer and moves no timestamp; one found open or closed otherwise is brought
+    back to it, answering only for students who have not answered.
+    """
+    users = get_user_model().objects.in_bulk(field_name="username")
+    students = [users[u] for u, _, _, role in data.PEOPLE if role == Membership.Role.STUDENT]
+    sessions = {session.title: session for session in course.sessions.all()}
+    for row in data.POLLS:
+        question, kind, choices = row["question"], row["kind"], row["choices"]
+        poll = Poll.objects.filter(course=course, question=question).first()
+        if poll is not None and poll.state == row["state"]:
+            continue
+        if poll is None:
+            poll = polls.poll_create(
+                course=course,
+                question=question,
+                kind=kind,
+                choices=[] if kind == Poll.Kind.TEXT else [text for text, _ in choices],
+                session=sessions[row["session"]],
+                anonymous=row["anonymous"],
+                results=row["results"],
+            )
+        poll = polls.poll_state_set(poll=poll, state=Poll.State.OPEN)
+        answered = set(poll.answers.values_list("student_id", flat=True))
+        choice_ids = {choice.text: choice.pk for choice in poll.choices.all()}
+        who = random.Random(f"{data.POLL_SEED}:poll:{question}").sample(students, row["answers"])
+        for n, student in enumerate(who):
+            if student.pk in answered:
+                continue
+            if kind == Poll.Kind.TEXT:
+                polls.poll_answer(poll=poll, student=student, text=choices[n % len(choices)])
+                continue
+            draw = random.Random(f"{data.POLL_SEED}:poll:{question}:{student.username}")
+            if kind == Poll.Kind.SINGLE:
+                texts, weights = zip(*choices, strict=True)
+                picked = draw.choices(texts, weights)
+            else:
+                picked = [text for text, percent in choices if draw.randrange(100) < percent]
+                picked = picked or [max(choices, key=lambda choice: choice[1])[0]]
+            polls.poll_answer(
+                poll=poll, student=student, choice_ids=[choice_ids[t] for t in picked]
+            )
+        polls.poll_state_set(poll=poll, state=row["state"])
+
+
 def _seed_resources(course: Course) -> None:
     for category, resources in data.RESOURCES.items():
         for order, resource in enumerate(resources, start=1):
@@ -341,6 +393,7 @@ class Command(BaseCommand):
             _seed_signups(course)
             _seed_grades(course)
             _seed_submissions(course)
+            _seed_polls(course)
             _seed_resources(course)
             _seed_announcements(course)
         self._report(course, people, password)
@@ -351,11 +404,13 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(self.style.SUCCESS(f"Demo course ready: {course}"))
         out.write(f"  URL: {course.get_absolute_url()}")
+        open_polls = course.polls.filter(state=Poll.State.OPEN).count()
         out.write(
             f"  {course.sessions.count()} sessions, {readings.count()} readings "
             f"({readings.filter(presentable=True).count()} to present), "
             f"{course.resources.count()} resources, "
-            f"{course.announcements.count()} announcements"
+            f"{course.announcements.count()} announcements, "
+            f"{course.polls.count()} polls ({open_polls} open)"
         )
         items = GradeItem.objects.of_course(course)
         out.write(

@@ -387,7 +387,7 @@ def test_poll_participation_shows_beside_the_participation_component(
     GradeComponentFactory(course=course, name="Reading Responses", weight=20, order=1)
     GradeComponentFactory(course=course, name="Class Participation", weight=15, order=2)
     GradeComponentFactory(course=course, name="Final Project", weight=25, order=3)
-    bob = new_student(course, "bob")
+    new_student(course, "bob")  # answers nothing
     for question in ("First?", "Second?"):
         poll = polls.poll_create(course=course, question=question, kind="single", choices="AB")
         polls.poll_state_set(poll=poll, state="open")

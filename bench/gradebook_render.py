@@ -31,8 +31,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
 BARE_TEMPLATE = """<table>{% for row in rows %}<tr>
 <th><a href="{{ row.url }}">{{ row.name }}</a></th>
@@ -49,15 +48,7 @@ def configure() -> str:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "coursesite.settings_test"
     if url.startswith("postgres"):
-        import psycopg2
-
-        name = url.rsplit("/", 1)[1]
-        admin = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-        admin.autocommit = True
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}"')
-        admin.close()
+        common.recreate_database(url)
     import django
 
     django.setup()
@@ -203,7 +194,7 @@ def main() -> None:
         "ratio_page_over_bare": round(page_median / bare_median, 2),
         "command": "python bench/gradebook_render.py " + " ".join(sys.argv[1:]),
     }
-    out = ROOT / "bench" / "results" / f"gradebook_render_{engine}.json"
+    out = common.ROOT / "bench" / "results" / f"gradebook_render_{engine}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

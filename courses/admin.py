@@ -191,8 +191,10 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             "Presentation sign-ups",
             {
                 "fields": [
+                    "signup_mode",
                     ("signup_opens_at", "signup_closes_at"),
                     ("min_presentations", "max_presentations"),
+                    ("rank_min", "rank_max", "min_days_between_presentations"),
                 ]
             },
         ),

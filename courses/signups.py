@@ -44,6 +44,16 @@ def local_datetime(value: dt.datetime, course: Course) -> str:
     return date_format(value.astimezone(course.tz), "l, F j, g:i A")
 
 
+def board_problem(course: Course, *, now: dt.datetime | None = None) -> str | None:
+    """Why a student cannot take a seat on the board now, or None."""
+    if course.signup_mode == Course.SignupMode.RANKED:
+        return (
+            "Papers in this course are assigned from everyone's rankings: rank the papers "
+            "you would like to present instead."
+        )
+    return window_problem(course, now=now)
+
+
 def window_problem(course: Course, *, now: dt.datetime | None = None) -> str | None:
     """Why sign-ups are not open now, or None when they are."""
     now = now or timezone.now()
@@ -170,7 +180,7 @@ def signup_create(*, reading: Reading, student: AbstractUser) -> PresentationSig
     course, reading = _lock_course(reading)
     _require_student(course, student)
     _require_presentable(reading)
-    if problem := window_problem(course):
+    if problem := board_problem(course):
         raise SignupError(problem)
     if problem := confirm_problem(course=course, reading=reading, student=student):
         raise problem
@@ -189,7 +199,7 @@ def waitlist_join(*, reading: Reading, student: AbstractUser) -> PresentationSig
     course, reading = _lock_course(reading)
     _require_student(course, student)
     _require_presentable(reading)
-    if problem := window_problem(course):
+    if problem := board_problem(course):
         raise SignupError(problem)
     existing = reading.signups.filter(student=student).first()
     if existing and existing.status == Status.WAITLISTED:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import poll_views, roster_views, views
+from . import poll_views, ranking_views, roster_views, views
 
 app_name = "courses"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("papers/<int:reading_id>/withdraw/", views.paper_withdraw, name="paper_withdraw"),
     path("papers/assignments/", views.paper_assignments, name="paper_assignments"),
     path("papers/assignments.csv", views.paper_assignments_csv, name="paper_assignments_csv"),
+    path("papers/rank/", ranking_views.paper_rank, name="paper_rank"),
+    path("papers/assign/", ranking_views.assignment_home, name="assignment"),
+    path("papers/assign/<int:run_id>/", ranking_views.assignment_run, name="assignment_run"),
     path("polls/", poll_views.poll_list, name="polls"),
     path("polls/new/", poll_views.poll_create, name="poll_create"),
     path("polls/participation/", poll_views.participation, name="participation"),

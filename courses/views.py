@@ -95,6 +95,7 @@ def paper_board(request: HttpRequest, access: CourseAccess) -> HttpResponse:
         "mine": mine,
         "presenting_count": sum(1 for row in mine if row.i_present),
         "window_problem": signups.window_problem(course),
+        "ranked": course.signup_mode == Course.SignupMode.RANKED,
     }
     return render(request, "courses/paper_board.html", context)
 

@@ -19,14 +19,18 @@ from .core import (
     validate_timezone,
 )
 from .polls import Poll, PollAnswer, PollChoice
+from .preferences import AssignmentRun, Blackout, PaperPreference
 
 __all__ = [
     "MARKDOWN_HELP",
     "Announcement",
     "AnnouncementQuerySet",
+    "AssignmentRun",
+    "Blackout",
     "Course",
     "CourseQuerySet",
     "Membership",
+    "PaperPreference",
     "Poll",
     "PollAnswer",
     "PollChoice",

@@ -71,6 +71,25 @@ class Course(models.Model):
     max_presentations = models.PositiveSmallIntegerField(
         default=2, help_text="A student may present at most this many papers."
     )
+
+    class SignupMode(models.TextChoices):
+        FIRST_COME = "first_come", "First come, first served (the sign-up board)"
+        RANKED = "ranked", "Ranked preferences, assigned by the instructor after sign-ups close"
+
+    signup_mode = models.CharField(
+        max_length=12, choices=SignupMode.choices, default=SignupMode.FIRST_COME
+    )
+    rank_min = models.PositiveSmallIntegerField(
+        default=3, help_text="Ranked mode: each student ranks at least this many papers."
+    )
+    rank_max = models.PositiveSmallIntegerField(
+        default=8, help_text="Ranked mode: and at most this many."
+    )
+    min_days_between_presentations = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Ranked mode: one student's two presentations are at least this many days "
+        "apart (they are never in the same session).",
+    )
     late_days = models.PositiveSmallIntegerField(
         default=0,
         help_text="Days of lateness each student may use over the course without penalty; "
@@ -102,6 +121,14 @@ class Course(models.Model):
                 | Q(signup_closes_at__isnull=True)
                 | Q(signup_opens_at__lt=models.F("signup_closes_at")),
                 name="courses_course_signup_opens_before_close",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank_min__gte=1) & Q(rank_min__lte=models.F("rank_max")),
+                name="courses_course_rank_min_at_most_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(signup_mode__in=["first_come", "ranked"]),
+                name="courses_course_signup_mode_valid",
             ),
             models.UniqueConstraint(
                 fields=["join_code"],

@@ -29,7 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from courses import polls
-from courses.models import Membership, PresentationSignup
+from courses.models import AssignmentRun, Membership, PresentationSignup
 from grading.models import GradeImport, Submission
 from grading.services import score_set
 
@@ -66,6 +66,10 @@ ACCESS: dict[str, dict[str, tuple[str, str]]] = {
     "courses:paper_signup":         row("405/login", "405/done",  "405/404",  "405/403",   "405/403",   "405/done"),
     "courses:paper_waitlist":       row("405/login", "405/done",  "405/404",  "405/403",   "405/403",   "405/done"),
     "courses:paper_withdraw":       row("405/login", "405/done",  "405/404",  "405/403",   "405/403",   "405/done"),
+    # Ranked preferences (the fixture course is first-come: the pages answer, actions explain).
+    "courses:paper_rank":           row("login/login", "ok/done", "404/404",  "403/403",   "403/403",   "ok/done"),
+    "courses:assignment":           row("login/login", "403/403", "404/404",  "403/403",   "ok/done",   "ok/done"),
+    "courses:assignment_run":       row("login/login", "403/403", "404/404",  "403/403",   "ok/done",   "ok/done"),
     "courses:paper_assignments":    row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
     "courses:paper_assignments_csv": row("login/405", "403/405",  "404/405",  "ok/405",    "ok/405",    "ok/405"),
     # Polls (the fixture's poll is open; the student has not answered it).
@@ -168,6 +172,7 @@ def world(db):
         "submission_id": submission.pk,
         "session_id": session.pk,
         "poll_id": poll.pk,
+        "run_id": AssignmentRun.objects.create(course=course, seed=1, result={"placements": []}).pk,
     }
     return course, people, ids
 

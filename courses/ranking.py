@@ -12,6 +12,7 @@ all in one transaction (`assignment_publish`).
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Iterable, Sequence
 
@@ -31,6 +32,8 @@ from .models import (
 )
 from .services import CourseError
 
+MAX_SEED = 2**31  # stored in a positive integer column on every database
+
 
 def ranking_problem(course: Course, *, now=None) -> str | None:
     """Why students cannot rank papers now, or None."""
@@ -43,7 +46,9 @@ def preferences_of(course: Course, student: AbstractBaseUser) -> tuple[list[Read
     """A student's ranked papers, best first, and their blackout session ids."""
     ranked = [
         p.reading
-        for p in PaperPreference.objects.filter(course=course, student=student)
+        for p in PaperPreference.objects.filter(
+            course=course, student=student, reading__presentable=True
+        )
         .select_related("reading__session")
         .order_by("rank")
     ]
@@ -76,7 +81,10 @@ def preferences_set(
     ids = list(reading_ids)
     if len(set(ids)) != len(ids):
         raise CourseError("A paper can be ranked only once.")
-    if len(ids) > course.rank_max:
+    held = PaperPreference.objects.filter(course=course, student=student).count()
+    # Growing past the limit is refused; a ranking already over it (the instructor
+    # lowered the limit) can still be reordered and shortened.
+    if len(ids) > course.rank_max and len(ids) > held:
         raise CourseError(f"Rank at most {course.rank_max} papers.")
     papers = Reading.objects.filter(pk__in=ids, session__course=course, presentable=True)
     if papers.count() != len(ids):
@@ -173,6 +181,24 @@ def assignment_inputs(
     return students, papers, rules
 
 
+def _in_words(problems: Iterable[str], course: Course) -> str:
+    """The solver names students and papers by id; say their names and titles."""
+    names = {
+        m.user_id: m.user.get_full_name() or m.user.get_username()
+        for m in Membership.objects.filter(course=course).select_related("user")
+    }
+    titles = dict(Reading.objects.filter(session__course=course).values_list("pk", "title"))
+
+    def title(number: str) -> str:
+        found = titles.get(int(number))
+        return f"“{found}”" if found else f"paper {number}"
+
+    text = " ".join(problems)
+    text = re.sub(r"\b[Ss]tudent (\d+)", lambda m: names.get(int(m[1]), m[0]), text)
+    text = re.sub(r"\bpapers (\d+) and (\d+)", lambda m: f"{title(m[1])} and {title(m[2])}", text)
+    return re.sub(r"\b[Pp]aper (\d+)", lambda m: title(m[1]), text)
+
+
 def _placements_json(solution: assignment.Solution) -> list[list]:
     return [[p.student_id, p.paper_id, p.rank] for p in solution.placements]
 
@@ -187,7 +213,9 @@ def assignment_run(
         raise CourseError("This course uses first-come sign-ups; there is nothing to assign.")
     if course.signup_closes_at is None or now < course.signup_closes_at:
         raise CourseError("Run the assignment once sign-ups have closed, so every ranking is in.")
-    seed = random.SystemRandom().randrange(1, 2**31) if seed is None else seed
+    seed = random.SystemRandom().randrange(1, MAX_SEED) if seed is None else seed
+    if not 1 <= seed < MAX_SEED:
+        raise CourseError(f"The seed is a whole number from 1 to {MAX_SEED - 1}.")
     students, papers, rules = assignment_inputs(course)
     if not students:
         raise CourseError("The course has no students yet.")
@@ -195,7 +223,9 @@ def assignment_run(
     try:
         solution = assignment.solve(students, papers, rules, seed=seed)
     except assignment.Infeasible as infeasible:
-        raise CourseError(f"No assignment is possible: {infeasible}") from infeasible
+        raise CourseError(
+            f"No assignment is possible: {_in_words(infeasible.reasons, course)}"
+        ) from infeasible
     except assignment.SolveTimeout as timeout:
         raise CourseError(
             "The solver ran out of time; try again, or run `manage.py assign_papers` from a "
@@ -241,7 +271,7 @@ def assignment_adjust(
     placements = [assignment.Placement(s, p, r) for s, p, r in rows]
     problems = assignment.violations(students, papers, rules, placements)
     if problems:
-        raise CourseError("Not changed: " + " ".join(problems))
+        raise CourseError("Not changed: " + _in_words(problems, run.course))
     run.result = {"placements": sorted(rows), "adjusted": True}
     run.save(update_fields=["result"])
     return run
@@ -258,7 +288,7 @@ def assignment_publish(*, run: AssignmentRun) -> int:
     placements = [assignment.Placement(s, p, r) for s, p, r in run.result["placements"]]
     problems = assignment.violations(students, papers, rules, placements)
     if problems:
-        raise CourseError("Not published: " + " ".join(problems))
+        raise CourseError("Not published: " + _in_words(problems, run.course))
     readings = Reading.objects.select_related("session").in_bulk([p.paper_id for p in placements])
     users = {
         m.user_id: m.user

@@ -92,8 +92,11 @@ def paper_rank(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 def assignment_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     course = access.course
     if request.method == "POST":
-        seed = _int(request.POST.get("seed")) if request.POST.get("seed") else None
+        raw_seed = request.POST.get("seed", "").strip()
         try:
+            seed = _int(raw_seed) if raw_seed else None
+            if raw_seed and seed is None:
+                raise CourseError("The seed is a whole number, for example 7.")
             run = ranking.assignment_run(course=course, by=request.user, seed=seed)
         except CourseError as error:
             messages.error(request, str(error))

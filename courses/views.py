@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, signups
 from .access import STAFF_ROLES, CourseAccess, course_view
+from .caching import cache_public_page
 from .calendar import course_calendar
 from .models import Course, Membership, Reading
 from .spreadsheets import csv_download
@@ -25,6 +26,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @course_view()
+@cache_public_page
 def course_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     context = {"access": access, "course": access.course}
     context.update(selectors.course_home_context(course=access.course))
@@ -33,6 +35,7 @@ def course_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 
 @require_GET
 @course_view()
+@cache_public_page
 def schedule(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     if access.is_member:
         sessions = list(selectors.session_list_with_presenters(course=access.course))
@@ -51,6 +54,7 @@ def schedule(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 
 @require_GET
 @course_view()
+@cache_public_page
 def resources(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     context = {
         "access": access,
@@ -62,6 +66,7 @@ def resources(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 
 @require_GET
 @course_view()
+@cache_public_page
 def calendar_feed(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     sessions = list(selectors.session_list(course=access.course))
     body = course_calendar(access.course, sessions, host=request.get_host())

@@ -36,6 +36,17 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"Skipped under CI_STRICT=1, which counts as a failure: {reason}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages of one test's course
+    must not answer for another test's course that reuses its id."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def course(db):
     """A published course whose presentation sign-ups are open."""

@@ -159,7 +159,8 @@ def obvious_infeasibility(
     seats = sum(p.capacity for p in papers)
     if seats < len(students) * need:
         reasons.append(
-            f"There are {seats} seats for {len(students)} students who each need {need}: "
+            f"There are {count_phrase(seats, 'seat')} for {count_phrase(len(students), 'student')} "
+            f"who each need {need}: "
             f"{len(students) * need - seats} short."
         )
     spacing = (

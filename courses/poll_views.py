@@ -223,13 +223,17 @@ def participation(request: HttpRequest, access: CourseAccess) -> HttpResponse:
         .distinct()
         .order_by("date", "start_time")
     )
-    items = GradeItem.objects.of_course(course).filter(component__name__icontains="particip")
+    items = (
+        GradeItem.objects.of_course(course)
+        .select_related("component")
+        .filter(component__name__icontains="particip")
+    )
     context = {
         "access": access,
         "course": course,
         "rows": [(row, [row.by_session.get(s.pk, (0, 0)) for s in sessions]) for row in rows],
         "sessions": sessions,
-        "items": items or GradeItem.objects.of_course(course),
+        "items": items or GradeItem.objects.of_course(course).select_related("component"),
     }
     return render(request, "courses/participation.html", context)
 

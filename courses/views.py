@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
@@ -196,3 +197,14 @@ def paper_assignments_csv(request: HttpRequest, access: CourseAccess) -> HttpRes
                 ]
             )
     return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page; while the database is unreachable (a restart, a failover),
+    a 503 that says to try again, instead of an error page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "500.html", status=500)

@@ -18,3 +18,5 @@ urlpatterns = [
     path("courses/<slug:slug>/", include("courses.urls")),
     path("courses/<slug:slug>/", include("grading.urls")),
 ]
+
+handler500 = "courses.views.server_error"

@@ -63,5 +63,9 @@ class PollForm(forms.Form):
         super().__init__(*args, **kwargs)
         sessions = Session.objects.filter(course=course).order_by("date", "start_time")
         self.fields["session"].queryset = sessions
+        # The next session by default (else the last one): one query, whichever it is.
         today = course.today()
-        self.fields["session"].initial = sessions.filter(date__gte=today).first() or sessions.last()
+        listed = list(sessions)
+        self.fields["session"].initial = next(
+            (s for s in listed if s.date >= today), listed[-1] if listed else None
+        )

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a body over REQUEST_BODY_MAX_BYTES gets 413 unread.
+    "coursesite.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +194,14 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # URL: /courses/<slug>/.../file checks who asks, then streams the file.
 SUBMISSION_MAX_BYTES = int(os.environ.get("SUBMISSION_MAX_MB", "10")) * 1024 * 1024
 SUBMISSION_FILE_TYPES = env_list("SUBMISSION_FILE_TYPES", "pdf,zip,ipynb,txt")
+# Request sizes. Form data over these limits gets 400 and reaches no view; files are not
+# counted in them, so REQUEST_BODY_MAX_BYTES caps the whole body (coursesite.limits).
+# The roster preview posts a 1 MB roster back form-encoded, up to three times its size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# Score entry posts up to 5 fields per student, for up to 5,000 students.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 26_000
+# The largest upload (a hand-in, or a 5 MB gradebook CSV) plus the most form data.
+REQUEST_BODY_MAX_BYTES = max(SUBMISSION_MAX_BYTES, 5 * 1024 * 1024) + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -36,6 +36,7 @@ from grading.selectors import gradebook
 from grading.services import score_set
 from grading.services.submissions import submission_save
 
+from .conftest import files_under
 from .factories import (
     CourseFactory,
     GradeComponentFactory,
@@ -56,16 +57,8 @@ NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_min
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    settings.SUBMISSION_FILE_TYPES = ["pdf", "zip", "ipynb", "txt"]
-    return root
-
-
-def files_under(root: Path) -> list[Path]:
-    return sorted(p for p in Path(root).rglob("*") if p.is_file())
+def _uploads_in_their_own_folder(media):
+    return media
 
 
 def wipe(settings, tmp_path, name: str = "restored-media") -> Path:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 # the session, user, course and membership lookups of a logged-in request.
 BUDGETS: dict[tuple[str, str], int] = {
     ("courses:polls", "student"): 8,
-    ("courses:polls", "ta"): 10,
+    ("courses:polls", "ta"): 9,
     ("courses:poll", "student"): 8,
     ("courses:poll", "ta"): 9,
     ("courses:participation", "ta"): 10,

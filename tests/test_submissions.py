@@ -17,7 +17,7 @@ from grading.models import Score, Submission
 from grading.services import GradingError, item_release, score_set
 from grading.services.submissions import submission_save
 
-from .conftest import logged_in
+from .conftest import PDF, files_under, logged_in
 from .factories import (
     GradeComponentFactory,
     GradeItemFactory,
@@ -30,7 +30,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 RENAME = "Rename the file using letters, digits, spaces, dots, dashes and underscores"
 
@@ -39,17 +38,8 @@ RENAME = "Rename the file using letters, digits, spaces, dots, dashes and unders
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    """Uploads of each test land in a folder of their own."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    settings.SUBMISSION_FILE_TYPES = ["pdf", "zip", "ipynb", "txt"]
-    return root
-
-
-def files_under(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
+def _uploads_in_their_own_folder(media):
+    return media
 
 
 @pytest.fixture

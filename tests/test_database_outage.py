@@ -15,13 +15,20 @@ PROBE = """
 import json
 import django
 django.setup()
-from django.test import Client
+from django.test import Client, override_settings
+# Production settings, but static file names without a manifest: this checkout
+# has not run collectstatic, and the outage is what is under test.
+plain_static = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 client = Client(raise_request_exception=False)
 out = {}
-for path in ["/", "/courses/cis6200/", "/healthz", "/accounts/login/"]:
-    response = client.get(path)
-    out[path] = [response.status_code, response.get("Retry-After"),
-                 response.content.decode()[:600]]
+with override_settings(STORAGES=plain_static):
+    for path in ["/", "/courses/cis6200/", "/healthz", "/accounts/login/"]:
+        response = client.get(path)
+        out[path] = [response.status_code, response.get("Retry-After"),
+                     response.content.decode()[:600]]
 print(json.dumps(out))
 """
 

@@ -582,7 +582,7 @@ def main() -> None:
         "command": common.command_line("static_parity.py"),
         "cpus": os.cpu_count(),
         "gunicorn_workers": args.workers,
-        "conn_max_age": os.environ.get("CONN_MAX_AGE") or "0 (unset)",
+        "conn_max_age": os.environ.get("CONN_MAX_AGE") or "unset: the production default, 60",
         "wrk": {
             "threads": args.threads,
             "connections": args.connections,

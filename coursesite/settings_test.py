@@ -24,6 +24,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="coursesite-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="coursesite-test-static-")
+# One connection per request and thread, closed after it: test databases can
+# then be dropped at the end without waiting for idle connections.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Browsers in the tests talk plain HTTP to the live server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -124,6 +124,8 @@ def poll_answer(request: HttpRequest, access: CourseAccess, poll_id: int) -> Htt
     for value in request.POST.getlist("choice"):
         try:
             choice_ids.append(int(value))
+            if not 0 <= choice_ids[-1] < 2**63:  # not an id any database holds
+                raise ValueError(value)
         except ValueError:
             messages.error(request, "Choose one of this poll's answers.")
             return redirect("courses:poll", slug=access.course.slug, poll_id=poll.pk)

@@ -19,10 +19,12 @@ INSTRUCTORS = [Membership.Role.INSTRUCTOR]
 
 
 def _int(value) -> int | None:
+    """A whole number a database id can be, or None."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 <= number < 2**63 else None
 
 
 @require_http_methods(["GET", "POST"])

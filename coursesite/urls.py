@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from courses import poll_views, roster_views
 from courses import views as course_views
 from courses.forms import LoginForm
+
+from .converters import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", course_views.course_list, name="home"),
@@ -13,7 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("join/", roster_views.join, name="join"),
     path("my-courses/", roster_views.my_courses, name="my_courses"),
-    path("p/<int:poll_id>", poll_views.poll_short, name="poll_short"),
+    path("p/<id:poll_id>", poll_views.poll_short, name="poll_short"),
     path("admin/", admin.site.urls),
     path("courses/<slug:slug>/", include("courses.urls")),
     path("courses/<slug:slug>/", include("grading.urls")),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from coursesite.converters import id_or_none
 from grading.models import GradeItem
 from grading.services import GradingError
 from grading.services.participation import participation_score as participation_score_set
@@ -120,15 +121,10 @@ def poll_detail(request: HttpRequest, access: CourseAccess, poll_id: int) -> Htt
 @course_view(roles=[Membership.Role.STUDENT])
 def poll_answer(request: HttpRequest, access: CourseAccess, poll_id: int) -> HttpResponse:
     poll = _poll(access, poll_id)
-    choice_ids = []
-    for value in request.POST.getlist("choice"):
-        try:
-            choice_ids.append(int(value))
-            if not 0 <= choice_ids[-1] < 2**63:  # not an id any database holds
-                raise ValueError(value)
-        except ValueError:
-            messages.error(request, "Choose one of this poll's answers.")
-            return redirect("courses:poll", slug=access.course.slug, poll_id=poll.pk)
+    choice_ids = [id_or_none(value) for value in request.POST.getlist("choice")]
+    if None in choice_ids:
+        messages.error(request, "Choose one of this poll's answers.")
+        return redirect("courses:poll", slug=access.course.slug, poll_id=poll.pk)
     try:
         polls.poll_answer(
             poll=poll,

@@ -10,21 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from coursesite.converters import id_or_none
+
 from . import ranking
 from .access import CourseAccess, course_view
 from .models import AssignmentRun, Membership, Reading, Session
 from .services import CourseError
 
 INSTRUCTORS = [Membership.Role.INSTRUCTOR]
-
-
-def _int(value) -> int | None:
-    """A whole number a database id can be, or None."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 <= number < 2**63 else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,7 +29,7 @@ def paper_rank(request: HttpRequest, access: CourseAccess) -> HttpResponse:
         try:
             if action == "blackouts":
                 ranked, _ = ranking.preferences_of(course, request.user)
-                sessions = [_int(v) for v in request.POST.getlist("blackout")]
+                sessions = [id_or_none(v) for v in request.POST.getlist("blackout")]
                 if None in sessions:
                     raise CourseError("That is not a session of this course.")
                 ranking.preferences_set(
@@ -47,7 +40,7 @@ def paper_rank(request: HttpRequest, access: CourseAccess) -> HttpResponse:
                 )
                 messages.success(request, "Saved the sessions you cannot present in.")
             else:
-                reading_id = _int(request.POST.get("reading"))
+                reading_id = id_or_none(request.POST.get("reading"))
                 if reading_id is None:
                     raise CourseError("Choose a paper.")
                 ranking.preference_change(
@@ -96,7 +89,7 @@ def assignment_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     if request.method == "POST":
         raw_seed = request.POST.get("seed", "").strip()
         try:
-            seed = _int(raw_seed) if raw_seed else None
+            seed = id_or_none(raw_seed) if raw_seed else None
             if raw_seed and seed is None:
                 raise CourseError("The seed is a whole number, for example 7.")
             run = ranking.assignment_run(course=course, by=request.user, seed=seed)
@@ -156,14 +149,14 @@ def assignment_run(request: HttpRequest, access: CourseAccess, run_id: int) -> H
                 count = ranking.assignment_publish(run=run)
                 messages.success(request, f"Published: {count} presentation(s) on the board.")
                 return redirect("courses:papers", slug=course.slug)
-            student_id = _int(request.POST.get("student"))
+            student_id = id_or_none(request.POST.get("student"))
             if student_id is None:
                 raise CourseError("Choose a student.")
             ranking.assignment_adjust(
                 run=run,
                 student_id=student_id,
-                remove=_int(request.POST.get("remove")),
-                add=_int(request.POST.get("add")),
+                remove=id_or_none(request.POST.get("remove")),
+                add=id_or_none(request.POST.get("add")),
             )
             messages.success(request, "Changed. The preview below is up to date.")
         except CourseError as error:

@@ -12,3 +12,16 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+ID_LIMIT = 2**63  # one past the largest id a database integer column holds
+
+
+def id_or_none(value) -> int | None:
+    """A form value that can be a database id (a whole number from 0 up to what
+    the database holds), or None: anything else matches no row."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number < ID_LIMIT else None

@@ -21,7 +21,7 @@ from .models import GradeItem, Submission
 from .selectors import points_text
 from .services.submissions import item_deadline, submission_problem, submission_save
 from .views import course_item as _item
-from .work import QUEUE_FILTERS, item_queue, late_policy, student_work
+from .work import QUEUE_FILTERS, item_queue, late_policy, queue_filter, student_work
 
 User = get_user_model()
 
@@ -70,10 +70,7 @@ def work_submit(request: HttpRequest, access: CourseAccess, item_id: int) -> Htt
         initial = {"text": submission.text, "url": submission.url} if submission else {}
         form = SubmissionForm(initial=initial, item=item, has_file=has_file)
 
-    row = next(
-        (r for r in student_work(course=access.course, student=request.user) if r.item == item),
-        None,
-    )
+    row = next(iter(student_work(course=access.course, student=request.user, item=item)), None)
     context = {
         "access": access,
         "course": access.course,
@@ -156,7 +153,7 @@ def submission_grade(
     row = next((r for r in rows if r.student.pk == student_id), None)
     if row is None:
         raise Http404("No such student in this course.")
-    listed = item_queue(item=item, show=show) if show != "all" else rows
+    listed = queue_filter(rows, show)
     position = next((n for n, r in enumerate(listed) if r.student.pk == student_id), None)
     if position is None:  # e.g. just graded, so no longer "not graded": go on from the top
         previous_row, next_row = None, (listed[0] if listed else None)

@@ -11,6 +11,7 @@ from courses.access import STAFF_ROLES, CourseAccess, course_view
 from courses.models import Membership
 from courses.polls import participation
 from courses.spreadsheets import csv_download
+from coursesite.converters import id_or_none
 
 from . import selectors, services
 from .explanation import explain
@@ -69,7 +70,7 @@ def item_scores(request: HttpRequest, access: CourseAccess, item_id: int) -> Htt
     by_id = {student.pk: student for student in students}
     rows = []
     for form in formset.forms:
-        student_id = _int_or_none(form["student"].value())
+        student_id = id_or_none(form["student"].value())
         student = by_id.get(student_id)
         name = (student.get_full_name() or student.get_username()) if student else "Unknown"
         rows.append((student, name, form, scores.get(student_id)))
@@ -99,13 +100,6 @@ def _score_rows(students, scores: dict[int, Score]) -> list[dict]:
             }
         )
     return rows
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _scores_save(request, item, formset, students, scores):

@@ -73,14 +73,17 @@ class HandIn:
         return "late" if self.lateness.is_late else "submitted"
 
 
-def student_work(*, course: Course, student: AbstractBaseUser) -> list[HandIn]:
-    """The items a student hands in on the site, with what they handed in, how
-    late, and the score once released."""
-    items = list(
-        GradeItem.objects.of_course(course)
-        .filter(Q(accepts_text=True) | Q(accepts_url=True) | Q(accepts_file=True))
-        .in_gradebook_order()
+def student_work(
+    *, course: Course, student: AbstractBaseUser, item: GradeItem | None = None
+) -> list[HandIn]:
+    """The items a student hands in on the site (or just ``item``), with what
+    they handed in, how late, and the score once released."""
+    items = GradeItem.objects.of_course(course).filter(
+        Q(accepts_text=True) | Q(accepts_url=True) | Q(accepts_file=True)
     )
+    if item is not None:
+        items = items.filter(pk=item.pk)
+    items = list(items.in_gradebook_order())
     submissions = {s.item_id: s for s in Submission.objects.filter(item__in=items, student=student)}
     scores = {
         s.item_id: s
@@ -89,13 +92,13 @@ def student_work(*, course: Course, student: AbstractBaseUser) -> list[HandIn]:
     ledger = late_ledger(course, [student.pk])
     return [
         HandIn(
-            item,
+            one,
             student,
-            submissions.get(item.pk),
-            ledger.get((student.pk, item.pk), ON_TIME),
-            scores.get(item.pk),
+            submissions.get(one.pk),
+            ledger.get((student.pk, one.pk), ON_TIME),
+            scores.get(one.pk),
         )
-        for item in items
+        for one in items
     ]
 
 
@@ -110,12 +113,27 @@ QUEUE_FILTERS = {
 def item_queue(*, item: GradeItem, show: str = "all") -> list[HandIn]:
     """Every student of the item's course with their hand-in and score, in the
     gradebook's order, narrowed by ``show`` (one of QUEUE_FILTERS)."""
+    return queue_filter(_item_rows(item), show)
+
+
+def queue_filter(rows: list[HandIn], show: str) -> list[HandIn]:
+    """The rows a filter of the grading queue keeps."""
+    if show == "submitted":
+        return [r for r in rows if r.submission]
+    if show == "ungraded":
+        return [r for r in rows if r.submission and not r.graded]
+    if show == "late":
+        return [r for r in rows if r.lateness.is_late]
+    return rows
+
+
+def _item_rows(item: GradeItem) -> list[HandIn]:
     course = item.component.course
     students = course_students(course)
     submissions = {s.student_id: s for s in Submission.objects.filter(item=item)}
     scores = {s.student_id: s for s in Score.objects.filter(item=item)}
     ledger = late_ledger(course, [s.pk for s in students])
-    rows = [
+    return [
         HandIn(
             item,
             student,
@@ -125,10 +143,3 @@ def item_queue(*, item: GradeItem, show: str = "all") -> list[HandIn]:
         )
         for student in students
     ]
-    if show == "submitted":
-        rows = [r for r in rows if r.submission]
-    elif show == "ungraded":
-        rows = [r for r in rows if r.submission and not r.graded]
-    elif show == "late":
-        rows = [r for r in rows if r.lateness.is_late]
-    return rows

@@ -3,22 +3,39 @@
 The course home, schedule, resources and calendar are the same for every
 visitor who is not logged in, and they are what a class opens ten minutes
 before the session. They are kept in Django's cache (local memory, or Redis
-when REDIS_URL is set), keyed by the course's `updated_at`: every change to the
-course or anything shown on these pages touches that timestamp (the receivers
-below), and the course row is read on every request anyway, so an instructor's
-edit shows on the very next request, in every server process, whatever the
-cache backend. Entries also expire after PUBLIC_PAGE_SECONDS, which bounds how
-late an announcement scheduled for later, or the next session's highlight,
-can appear.
+when REDIS_URL is set) and served by `PublicPageCacheMiddleware`, which sits
+right after WhiteNoise: a hit costs what a static file costs plus one round
+trip, without sessions, CSRF, authentication, URL resolution or templates.
+
+Every entry records the course's `updated_at` as it was read when the page was
+rendered (its stamp). Every change to the course or anything shown on these
+pages touches that timestamp (the receivers below), and a hit is served only
+while the stamp is still the course's current one, so an instructor's edit
+shows on the very next request, in every server process:
+
+- with a cache the server processes share (Redis, or any backend but local
+  memory), the current stamp is kept in that cache beside the pages, set when
+  an edit commits, and a hit reads both in one round trip;
+- with local memory, each process has its own cache, so a hit reads the
+  course's `updated_at` from the database (one single-column query).
+
+An edit committed while a page was being rendered leaves that page stored
+under the old stamp, never served. Entries also expire after
+PUBLIC_PAGE_SECONDS and at the course's midnight, which bounds how late an
+announcement scheduled for later, or the next session's highlight, can appear.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -27,43 +44,172 @@ PUBLIC_PAGE_SECONDS = 60
 
 
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a course view from the cache to anonymous visitors without cookies
-    (a visitor with a session or a message pending gets a fresh page)."""
+    """Mark a course view's answer to anonymous visitors without cookies (a
+    visitor with a session or a message pending always gets a fresh page) as
+    one `PublicPageCacheMiddleware` may keep."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, access, *args, **kwargs) -> HttpResponse:
-        if (
-            request.method != "GET"
-            or request.user.is_authenticated
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or "messages" in request.COOKIES
-            or request.GET
-            or not access.course.is_published
-        ):
-            return view(request, access, *args, **kwargs)
-        course = access.course
-        key = (
-            f"public-page:{course.pk}:{course.updated_at.timestamp()}:"
-            f"{request.resolver_match.view_name}:{course.today().isoformat()}"
-        )
-        cached = cache.get(key)
-        if cached is not None:
-            body, headers = cached
-            response = HttpResponse(body)
-            for name, value in headers.items():
-                response[name] = value
-            return response
         response = view(request, access, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
-            kept = {
-                name: response[name]
-                for name in ("Content-Type", "Content-Disposition")
-                if response.has_header(name)
-            }
-            cache.set(key, (response.content, kept), PUBLIC_PAGE_SECONDS)
+        course = access.course
+        if _anonymous_get(request) and course.is_published:
+            response.public_page = (course.pk, _stamp(course.updated_at), _midnight_after(course))
         return response
 
     return wrapped
+
+
+class PublicPageCacheMiddleware:
+    """Serve the pages `cache_public_page` marked from the cache, before the
+    session, CSRF, authentication and the URL resolver run; store them on the
+    way out, with the headers the inner middleware added."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = _page_key(request) if _anonymous_get(request) else None
+        if key is not None:
+            hit = _cached(key)
+            if hit is not None:
+                return hit
+        response = self.get_response(request)
+        marked = getattr(response, "public_page", None)
+        if (
+            key is not None
+            and marked is not None
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            course_id, stamp, until = marked
+            cache.set(
+                key,
+                (course_id, stamp, until, response.content, list(response.items())),
+                PUBLIC_PAGE_SECONDS,
+            )
+            if _shared():
+                # The first page since the cache was emptied: the stamp it was
+                # rendered at is the current one, unless an edit has set a newer
+                # one since, which `add` leaves alone.
+                cache.add(_stamp_key(course_id), stamp, None)
+        return response
+
+
+def _anonymous_get(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _page_key(request: HttpRequest) -> str:
+    # The host is part of the page (the calendar's event ids); a host Django
+    # refuses never renders a page, so nothing is stored under one.
+    return f"public-page:{request.META.get('HTTP_HOST', '')}:{request.path}"
+
+
+def _stamp_key(course_id: int) -> str:
+    return f"public-stamp:{course_id}"
+
+
+def _shared() -> bool:
+    """Whether every server process sees the same cache (local memory is per process)."""
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
+
+
+# Which course each page key was last stored for, as this process saw it: with a
+# shared cache it lets a hit fetch the page and its course's stamp in one round
+# trip. Only a guess (a slug can move to another course), checked on every hit.
+_course_of_key: dict[str, int] = {}
+
+
+def _cached(key: str) -> HttpResponse | None:
+    if _shared():
+        entry, current = _entry_and_stamp_from_cache(key)
+    else:
+        entry = cache.get(key)
+        current = None if entry is None else course_stamp(entry[0])
+    if entry is None:
+        return None
+    _, stamp, until, content, headers = entry
+    if stamp != current or time.time() >= until:
+        return None
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _entry_and_stamp_from_cache(key: str) -> tuple[tuple | None, float | None]:
+    """The page and its course's current stamp, in one round trip once this
+    process has seen the page."""
+    guess = _course_of_key.get(key)
+    if guess is None:
+        entry, current = cache.get(key), None
+    else:
+        found = cache.get_many([key, _stamp_key(guess)])
+        entry, current = found.get(key), found.get(_stamp_key(guess))
+    if entry is not None and entry[0] != guess:
+        if len(_course_of_key) >= 10_000:
+            _course_of_key.clear()
+        _course_of_key[key] = entry[0]
+        current = cache.get(_stamp_key(entry[0]))
+    return entry, current
+
+
+def course_stamp(course_id: int) -> float | None:
+    """The course row's `updated_at` as seconds, read with one single-column
+    query and no model.
+
+    Django checks a kept connection with a query of its own before the first
+    query of each request (CONN_HEALTH_CHECKS), which would double the cost of a
+    hit; this query is its own check instead: if it fails on a kept connection
+    (the database restarted since), the connection is closed and the query
+    tried once more on a new one.
+    """
+    from .models import Course
+
+    meta = Course._meta
+    sql = (
+        f"SELECT {connection.ops.quote_name(meta.get_field('updated_at').column)} "
+        f"FROM {connection.ops.quote_name(meta.db_table)} WHERE id = %s"
+    )
+    kept = connection.connection is not None and not connection.in_atomic_block
+    connection.health_check_done = True
+    try:
+        row = _fetch(sql, course_id)
+    except (DatabaseError, InterfaceError):
+        if not kept:
+            raise
+        connection.close()
+        row = _fetch(sql, course_id)
+    if row is None:
+        return None
+    value = row[0]
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # SQLite keeps UTC without a zone
+        value = value.replace(tzinfo=UTC)
+    return _stamp(value)
+
+
+def _fetch(sql: str, course_id: int):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [course_id])
+        return cursor.fetchone()
+
+
+def _stamp(value: datetime) -> float:
+    return value.timestamp()
+
+
+def _midnight_after(course) -> float:
+    """When the course's day ends: the schedule highlights the next session."""
+    tomorrow = course.today() + timedelta(days=1)
+    return datetime.combine(tomorrow, datetime.min.time(), tzinfo=course.tz).timestamp()
 
 
 def course_touch(course_id: int | None) -> None:
@@ -71,7 +217,22 @@ def course_touch(course_id: int | None) -> None:
     if course_id is not None:
         from .models import Course
 
-        Course.objects.filter(pk=course_id).update(updated_at=timezone.now())
+        now = timezone.now()
+        Course.objects.filter(pk=course_id).update(updated_at=now)
+        _stamp_on_commit(course_id, now)
+
+
+def _stamp_on_commit(course_id: int, updated_at: datetime) -> None:
+    """Once the change is committed, a shared cache learns the new stamp; pages
+    stored under the old one stop being served."""
+    if _shared():
+        stamp = _stamp(updated_at)
+        transaction.on_commit(lambda: cache.set(_stamp_key(course_id), stamp, None))
+
+
+def _course_saved(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        _stamp_on_commit(instance.pk, instance.updated_at)
 
 
 def _course_id(instance) -> int | None:
@@ -96,8 +257,18 @@ def connect() -> None:
     """Called from CoursesConfig.ready(): what the public pages show, changing."""
     from grading.models import GradeComponent
 
-    from .models import Announcement, PresentationSignup, Reading, Resource, Session, Theme, Topic
+    from .models import (
+        Announcement,
+        Course,
+        PresentationSignup,
+        Reading,
+        Resource,
+        Session,
+        Theme,
+        Topic,
+    )
 
+    post_save.connect(_course_saved, sender=Course, dispatch_uid="public-page-course")
     for model in (
         Announcement,
         GradeComponent,

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # Before anything reads the body: a body over REQUEST_BODY_MAX_BYTES gets 413 unread.
     "coursesite.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the static files: a cached public page costs about what one does.
+    "courses.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,7 +126,7 @@ DATABASES = {
         # ~10 ms, more than serving a cached page); health checks drop a
         # connection that died, e.g. across a database restart.
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0" if DEBUG else "60")),
-        conn_health_checks=True,
+        conn_health_checks=os.environ.get("CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -174,7 +176,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "coursesite.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "coursesite",
         }

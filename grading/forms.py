@@ -52,9 +52,25 @@ class ScoreRowForm(forms.Form):
         return token_of(shown, data.get("comment", "")) != data.get("was", "")
 
 
+# Rows a posted score form may have beyond the course's students: students who
+# left the course after the page was drawn come back as rows, and are refused
+# one by one ("no longer in the course") rather than the whole form.
+ROWS_BEYOND_ROSTER = 100
+
+
 class BaseScoreFormSet(forms.BaseFormSet):
-    def __init__(self, *args, item: GradeItem, **kwargs) -> None:
+    default_error_messages = {
+        "too_many_forms": (
+            "This form has more rows than the course has students, so nothing was "
+            "saved. Reload the page and enter the scores again."
+        ),
+    }
+
+    def __init__(self, *args, item: GradeItem, students: int, **kwargs) -> None:
         self.item = item
+        # A posted form is built row by row up to this count, whatever count it
+        # claims: a forged one costs no more than the real page, and is refused.
+        self.max_num = self.absolute_max = min(students + ROWS_BEYOND_ROSTER, type(self).max_num)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -65,6 +81,7 @@ class BaseScoreFormSet(forms.BaseFormSet):
         return kwargs
 
 
+# At most 5,000 rows: DATA_UPLOAD_MAX_NUMBER_FIELDS leaves room for five fields each.
 ScoreFormSet = forms.formset_factory(
     ScoreRowForm, formset=BaseScoreFormSet, extra=0, max_num=5000, validate_max=True
 )

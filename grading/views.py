@@ -57,7 +57,7 @@ def item_scores(request: HttpRequest, access: CourseAccess, item_id: int) -> Htt
     students = selectors.course_students(access.course)
     scores = {s.student_id: s for s in Score.objects.filter(item=item, student__in=students)}
     if request.method == "POST":
-        formset = ScoreFormSet(request.POST, item=item, prefix="scores")
+        formset = ScoreFormSet(request.POST, item=item, students=len(students), prefix="scores")
         if formset.is_valid():
             saved, formset = _scores_save(request, item, formset, students, scores)
             if saved:
@@ -65,7 +65,12 @@ def item_scores(request: HttpRequest, access: CourseAccess, item_id: int) -> Htt
         else:
             messages.error(request, "Nothing was saved: correct the marked cells and save again.")
     else:
-        formset = ScoreFormSet(initial=_score_rows(students, scores), item=item, prefix="scores")
+        formset = ScoreFormSet(
+            initial=_score_rows(students, scores),
+            item=item,
+            students=len(students),
+            prefix="scores",
+        )
 
     by_id = {student.pk: student for student in students}
     rows = []
@@ -134,7 +139,7 @@ def _scores_save(request, item, formset, students, scores):
         data = request.POST.copy()
         for index, score in conflicts.items():
             data[f"scores-{index}-was"] = stored_token(score)
-        formset = ScoreFormSet(data, item=item, prefix="scores")
+        formset = ScoreFormSet(data, item=item, students=len(students), prefix="scores")
         formset.is_valid()
         for index, score in conflicts.items():
             now = selectors.mark_text(score) or "empty"

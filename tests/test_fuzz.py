@@ -28,6 +28,7 @@ from courses.models import (
     PollAnswer,
     PollChoice,
 )
+from grading.forms import ROWS_BEYOND_ROSTER
 from grading.models import GradeImport, Score, Submission
 from grading.services import score_set
 
@@ -280,6 +281,11 @@ def test_score_entry_with_an_absurd_form_count_is_refused(prof_client, graded, s
     }
     response = prof_client.post(f"/courses/cis6200/gradebook/items/{graded.pk}/", data)
     check(response, before, must_refuse=True)
+    assert "more rows than the course has students" in response.content.decode()
+    # Rows are built up to the roster and a margin for students who just left,
+    # not up to the count claimed: the refusal costs what the real page costs.
+    students = Membership.objects.filter(course=graded.component.course, role="student").count()
+    assert len(response.context["formset"].forms) <= students + ROWS_BEYOND_ROSTER
 
 
 @FUZZ

@@ -3,16 +3,27 @@ on the very next request."""
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import zoneinfo
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from courses import caching
 from courses.models import Announcement, Membership
 from courses.services import membership_set
 
 from .conftest import logged_in
-from .factories import AnnouncementFactory, ReadingFactory, SessionFactory, UserFactory
+from .factories import (
+    AnnouncementFactory,
+    CourseFactory,
+    ReadingFactory,
+    SessionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +42,7 @@ def test_a_second_anonymous_visit_is_served_from_the_cache(course, page):
     path = f"/courses/{course.slug}/{page}"
     first, first_body = queries(Client(), path)
     second, second_body = queries(Client(), path)
-    assert second == 1  # only the course row, whose updated_at keys the cache
+    assert second == 1  # only the course row's updated_at, to check the copy is current
     assert second < first
     assert second_body == first_body
 
@@ -100,3 +111,104 @@ def test_an_unpublished_course_is_never_cached_for_anyone(course):
     course.save()
     assert Client().get(f"/courses/{course.slug}/").status_code == 404
     assert Client().get(f"/courses/{course.slug}/").status_code == 404
+
+
+def test_a_cached_page_carries_the_headers_of_a_fresh_one(course):
+    path = f"/courses/{course.slug}/"
+    fresh = Client().get(path)
+    cached = Client().get(path)
+    assert dict(cached.headers) == dict(fresh.headers)
+    assert cached["X-Frame-Options"] == "DENY"
+    assert cached["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_each_host_gets_the_calendar_made_for_it(course, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    SessionFactory(course=course)
+    path = f"/courses/{course.slug}/calendar.ics"
+    first = Client(HTTP_HOST="a.example").get(path).content.decode()
+    second = Client(HTTP_HOST="b.example").get(path).content.decode()
+    assert "@a.example" in first
+    assert "@b.example" in second
+    assert "@a.example" not in second
+
+
+def test_a_page_cached_yesterday_is_made_again_at_the_course_midnight(course, monkeypatch):
+    course.timezone = "America/Los_Angeles"
+    course.save()
+    path = f"/courses/{course.slug}/schedule/"
+    Client().get(path)
+    zone = zoneinfo.ZoneInfo("America/Los_Angeles")
+    tomorrow = dt.datetime.now(zone).date() + dt.timedelta(days=1)
+    midnight = dt.datetime.combine(tomorrow, dt.time(), tzinfo=zone).timestamp()
+
+    monkeypatch.setattr(caching, "time", types.SimpleNamespace(time=lambda: midnight - 1))
+    assert queries(Client(), path)[0] == 1  # still today: the cached copy
+    monkeypatch.setattr(caching, "time", types.SimpleNamespace(time=lambda: midnight))
+    assert queries(Client(), path)[0] > 1  # the course's next day: made again
+
+
+def test_a_page_from_a_course_made_public_again_is_not_an_old_copy(course):
+    path = f"/courses/{course.slug}/"
+    assert "Deep Learning at Scale" in Client().get(path).content.decode()
+    course.is_published = False
+    course.save()
+    assert Client().get(path).status_code == 404
+    course.is_published = True
+    course.title = "Deep Learning, Revised"
+    course.save()
+    assert "Deep Learning, Revised" in Client().get(path).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_that_died_is_replaced_on_a_cached_hit():
+    """A database restart leaves each server process a dead kept connection; the
+    first cached hit after it reconnects instead of answering 503."""
+    course = CourseFactory()
+    path = f"/courses/{course.slug}/"
+    kept = connection.settings_dict["CONN_MAX_AGE"]
+    connection.close()
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    try:
+        first = Client().get(path)
+        assert connection.connection is not None  # kept after the request
+        connection.connection.close()  # the server went away under it
+        second = Client(raise_request_exception=True).get(path)
+        assert second.status_code == 200
+        assert second.content == first.content
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = kept
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_shared_cache_a_hit_reads_nothing_from_the_database(settings, tmp_path):
+    """With a cache every server process sees (Redis in production; a file cache
+    here), the course's stamp is kept beside its pages and set when an edit
+    commits: a hit costs no query, and an edit still shows on the next request."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    course = CourseFactory()
+    session = SessionFactory(course=course, title="Scaling laws")
+    schedule = f"/courses/{course.slug}/schedule/"
+    home = f"/courses/{course.slug}/"
+    first, first_body = queries(Client(), schedule)
+    assert first > 0
+    assert queries(Client(), schedule) == (0, first_body)
+    assert queries(Client(), schedule) == (0, first_body)
+
+    session.title = "Compute-optimal training"
+    session.save()
+    count, body = queries(Client(), schedule)
+    assert count > 0
+    assert "Compute-optimal training" in body
+    assert "Scaling laws" not in body
+
+    queries(Client(), home)
+    course.title = "Deep Learning, Revised"
+    course.save()
+    assert "Deep Learning, Revised" in queries(Client(), home)[1]

@@ -27,6 +27,7 @@ announcement scheduled for later, or the next session's highlight, can appear.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 PUBLIC_PAGE_SECONDS = 60
+# How long a shared cache keeps a course's stamp after it was last set. After
+# that the next page rendered sets it again from the database, so a stamp that
+# no longer matches (the database was restored from a backup) heals itself.
+STAMP_SECONDS = 24 * 3600
 
 
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -92,7 +97,7 @@ class PublicPageCacheMiddleware:
                 # The first page since the cache was emptied: the stamp it was
                 # rendered at is the current one, unless an edit has set a newer
                 # one since, which `add` leaves alone.
-                cache.add(_stamp_key(course_id), stamp, None)
+                cache.add(_stamp_key(course_id), stamp, STAMP_SECONDS)
         return response
 
 
@@ -170,13 +175,7 @@ def course_stamp(course_id: int) -> float | None:
     (the database restarted since), the connection is closed and the query
     tried once more on a new one.
     """
-    from .models import Course
-
-    meta = Course._meta
-    sql = (
-        f"SELECT {connection.ops.quote_name(meta.get_field('updated_at').column)} "
-        f"FROM {connection.ops.quote_name(meta.db_table)} WHERE id = %s"
-    )
+    sql = _stamp_sql(connection.vendor)
     kept = connection.connection is not None and not connection.in_atomic_block
     connection.health_check_done = True
     try:
@@ -194,6 +193,16 @@ def course_stamp(course_id: int) -> float | None:
     if value.tzinfo is None:  # SQLite keeps UTC without a zone
         value = value.replace(tzinfo=UTC)
     return _stamp(value)
+
+
+@functools.cache
+def _stamp_sql(vendor: str) -> str:
+    from .models import Course
+
+    meta = Course._meta
+    quote = connection.ops.quote_name
+    column = meta.get_field("updated_at").column
+    return f"SELECT {quote(column)} FROM {quote(meta.db_table)} WHERE id = %s"
 
 
 def _fetch(sql: str, course_id: int):
@@ -227,7 +236,7 @@ def _stamp_on_commit(course_id: int, updated_at: datetime) -> None:
     stored under the old one stop being served."""
     if _shared():
         stamp = _stamp(updated_at)
-        transaction.on_commit(lambda: cache.set(_stamp_key(course_id), stamp, None))
+        transaction.on_commit(lambda: cache.set(_stamp_key(course_id), stamp, STAMP_SECONDS))
 
 
 def _course_saved(sender, instance, **kwargs) -> None:

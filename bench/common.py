@@ -110,6 +110,56 @@ def logged_in_session(user, backend: str) -> tuple[str, str]:
     return store.session_key, secrets.token_hex(16)
 
 
+def enrol_students(course, count: int) -> list[tuple[int, str, str]]:
+    """Create `count` students of `course`, each logged in: (user id, session
+    key, csrf token) per student."""
+    from django.contrib.auth import get_user_model
+
+    from courses.models import Membership
+
+    backend = login_backend()
+    User = get_user_model()
+    credentials = []
+    for i in range(count):
+        user = User.objects.create_user(f"s{i:04d}", password=None)
+        Membership.objects.create(course=course, user=user, role="student")
+        credentials.append((user.pk, *logged_in_session(user, backend)))
+    return credentials
+
+
+def signup_course(
+    slug: str, students: int, papers: int, max_presentations: int
+) -> tuple[str, list[int], list[tuple[int, str, str]]]:
+    """A published course whose sign-ups are open, with `papers` one-seat papers
+    (one a day) and `students` logged-in students: the slug, the paper ids and
+    (user id, session key, csrf token) per student."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses.models import Course, Reading, Session
+
+    now = timezone.now()
+    course = Course.objects.create(
+        slug=slug,
+        code=slug.upper(),
+        title=f"Benchmark {slug}",
+        term="Spring 2026",
+        is_published=True,
+        signup_opens_at=now - dt.timedelta(days=1),
+        signup_closes_at=now + dt.timedelta(days=1),
+        max_presentations=max_presentations,
+    )
+    paper_ids = []
+    for i in range(papers):
+        session = Session.objects.create(
+            course=course, date=dt.date(2026, 1, 13) + dt.timedelta(days=i), title=f"S{i}"
+        )
+        reading = Reading.objects.create(session=session, title=f"Paper {i}", presentable=True)
+        paper_ids.append(reading.pk)
+    return course.slug, paper_ids, enrol_students(course, students)
+
+
 def cookie_header(session_key: str, csrf_token: str) -> str:
     """The Cookie header carrying a session and a CSRF token."""
     from django.conf import settings

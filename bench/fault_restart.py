@@ -37,7 +37,6 @@ Results go to bench/results/fault_restart.json; exits non-zero if a check fails.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import http.client
 import random
 import subprocess
@@ -58,41 +57,6 @@ GIVE_UP_SECONDS = 120
 
 def database_url() -> str:
     return common.bench_database_url() + "_fault"
-
-
-def setup_course(students: int, papers: int) -> tuple[str, list[int], list[tuple[int, str, str]]]:
-    """The course slug, the paper ids, and (user id, session key, csrf token) per student."""
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from courses.models import Course, Membership, Reading, Session
-
-    now = timezone.now()
-    course = Course.objects.create(
-        slug="fault",
-        code="FAULT",
-        title="Restart drill",
-        term="Spring 2026",
-        is_published=True,
-        signup_opens_at=now - dt.timedelta(days=1),
-        signup_closes_at=now + dt.timedelta(days=1),
-        max_presentations=MAX_PRESENTATIONS,
-    )
-    paper_ids = []
-    for i in range(papers):
-        session = Session.objects.create(
-            course=course, date=dt.date(2026, 1, 13) + dt.timedelta(days=i), title=f"S{i}"
-        )
-        reading = Reading.objects.create(session=session, title=f"Paper {i}", presentable=True)
-        paper_ids.append(reading.pk)
-    backend = common.login_backend()
-    User = get_user_model()
-    credentials = []
-    for i in range(students):
-        user = User.objects.create_user(f"s{i:04d}", password=None)
-        Membership.objects.create(course=course, user=user, role="student")
-        credentials.append((user.pk, *common.logged_in_session(user, backend)))
-    return course.slug, paper_ids, credentials
 
 
 # --- one request, kept whole ----------------------------------------------------------------
@@ -277,7 +241,9 @@ def main() -> None:
     env = common.production_env(database_url())
     common.recreate_database(env["DATABASE_URL"])
     common.setup_django(env)
-    slug, papers, credentials = setup_course(args.students, args.papers)
+    slug, papers, credentials = common.signup_course(
+        "fault", args.students, args.papers, MAX_PRESENTATIONS
+    )
     rng = random.Random(args.seed)
     log = Log()
 

@@ -35,9 +35,7 @@ def setup_poll(students: int) -> tuple[str, int, list[int], list[tuple[int, str,
     key, csrf token) per student. The poll is created and opened by the services."""
     import datetime as dt
 
-    from django.contrib.auth import get_user_model
-
-    from courses.models import Course, Membership, Poll, Session
+    from courses.models import Course, Poll, Session
     from courses.polls import poll_create, poll_state_set
 
     course = Course.objects.create(
@@ -54,14 +52,7 @@ def setup_poll(students: int) -> tuple[str, int, list[int], list[tuple[int, str,
     )
     poll = poll_state_set(poll=poll, state=Poll.State.OPEN)
     choice_ids = list(poll.choices.order_by("order").values_list("pk", flat=True))
-    backend = common.login_backend()
-    User = get_user_model()
-    credentials = []
-    for i in range(students):
-        user = User.objects.create_user(f"s{i:04d}", password=None)
-        Membership.objects.create(course=course, user=user, role="student")
-        credentials.append((user.pk, *common.logged_in_session(user, backend)))
-    return course.slug, poll.pk, choice_ids, credentials
+    return course.slug, poll.pk, choice_ids, common.enrol_students(course, students)
 
 
 def check_database(poll_id: int, sent: dict[int, int], choice_ids: list[int]) -> dict:

@@ -27,44 +27,6 @@ PORT = 8765
 MAX_PRESENTATIONS = 2
 
 
-def setup_course(students: int, papers: int) -> tuple[str, list[int], list[tuple[str, str]]]:
-    """Returns the course slug, the paper ids, and (session key, csrf token) per student."""
-    import datetime as dt
-
-    from django.contrib.auth import get_user_model
-    from django.utils import timezone
-
-    from courses.models import Course, Membership, Reading, Session
-
-    now = timezone.now()
-    course = Course.objects.create(
-        slug="bench",
-        code="BENCH",
-        title="Benchmark",
-        term="Spring 2026",
-        is_published=True,
-        signup_opens_at=now - dt.timedelta(days=1),
-        signup_closes_at=now + dt.timedelta(days=1),
-        max_presentations=MAX_PRESENTATIONS,
-    )
-    paper_ids = []
-    for i in range(papers):
-        session = Session.objects.create(
-            course=course, date=dt.date(2026, 1, 13) + dt.timedelta(days=i), title=f"S{i}"
-        )
-        paper_ids.append(
-            Reading.objects.create(session=session, title=f"Paper {i}", presentable=True).pk
-        )
-    backend = common.login_backend()
-    User = get_user_model()
-    credentials = []
-    for i in range(students):
-        user = User.objects.create_user(f"s{i:04d}", password=None)
-        Membership.objects.create(course=course, user=user, role="student")
-        credentials.append(common.logged_in_session(user, backend))
-    return course.slug, paper_ids, credentials
-
-
 def check_database(requested: set[int]) -> dict:
     """Seats and sign-ups as stored, against the papers somebody asked for."""
     from django.db.models import Count, Q
@@ -108,12 +70,14 @@ def main() -> None:
     env = common.production_env(common.bench_database_url())
     common.recreate_database(env["DATABASE_URL"])
     common.setup_django(env)
-    slug, papers, credentials = setup_course(args.students, args.papers)
+    slug, papers, credentials = common.signup_course(
+        "bench", args.students, args.papers, MAX_PRESENTATIONS
+    )
     board = f"/courses/{slug}/papers/"
     rng = random.Random(args.seed)
     signup_jobs = []
     requested: set[int] = set()
-    for session_key, csrf in credentials:
+    for _, session_key, csrf in credentials:
         headers = {
             "Cookie": common.cookie_header(session_key, csrf),
             "X-CSRFToken": csrf,

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from . import selectors, signups
 from .access import STAFF_ROLES, CourseAccess, course_view
@@ -25,7 +25,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/course_list.html", {"courses": courses})
 
 
-@require_GET
+@require_safe
 @course_view()
 @cache_public_page
 def course_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
@@ -34,7 +34,7 @@ def course_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     return render(request, "courses/course_home.html", context)
 
 
-@require_GET
+@require_safe
 @course_view()
 @cache_public_page
 def schedule(request: HttpRequest, access: CourseAccess) -> HttpResponse:
@@ -53,7 +53,7 @@ def schedule(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     return render(request, "courses/schedule.html", context)
 
 
-@require_GET
+@require_safe
 @course_view()
 @cache_public_page
 def resources(request: HttpRequest, access: CourseAccess) -> HttpResponse:
@@ -65,7 +65,7 @@ def resources(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     return render(request, "courses/resources.html", context)
 
 
-@require_GET
+@require_safe
 @course_view()
 @cache_public_page
 def calendar_feed(request: HttpRequest, access: CourseAccess) -> HttpResponse:

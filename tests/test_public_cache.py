@@ -212,3 +212,31 @@ def test_with_a_shared_cache_a_hit_reads_nothing_from_the_database(settings, tmp
     course.title = "Deep Learning, Revised"
     course.save()
     assert "Deep Learning, Revised" in queries(Client(), home)[1]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"QUERY_STRING": "week=3"},
+        {"HTTP_COOKIE": "messages=pending"},
+        {"HTTP_COOKIE": "sessionid=someone"},
+    ],
+    ids=["query string", "message pending", "session cookie"],
+)
+def test_a_visit_with_a_query_a_message_or_a_session_is_never_a_cached_copy(course, extra):
+    path = f"/courses/{course.slug}/schedule/"
+    Client().get(path)  # cached for plain visitors
+    assert queries(Client(), path)[0] == 1
+    with CaptureQueriesContext(connection) as ctx:
+        response = Client().get(path, **extra)
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) > 1  # made afresh
+
+
+def test_a_head_request_is_answered_as_link_checkers_expect(course):
+    path = f"/courses/{course.slug}/"
+    head = Client().head(path)
+    assert head.status_code == 200
+    assert head.content == b""
+    page = Client().get(path)
+    assert b"Deep Learning at Scale" in page.content

@@ -24,7 +24,6 @@ rounded half up to two decimals once, for display and for the letter. A
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -214,15 +213,21 @@ def component_result(
 
 
 def _percentage(kept: Sequence[ItemResult], weighting: Weighting) -> Fraction:
-    """The component's percentage, exactly."""
+    """The component's percentage, exactly: integer ratios, one Fraction at the end."""
     if weighting == Weighting.EQUAL:
-        total = sum(
-            (Fraction(r.earned) / Fraction(r.item.points_possible) for r in kept), Fraction(0)
-        )
-        return 100 * total / len(kept)
+        # 100/n x sum(earned_i / possible_i), over one common denominator.
+        num, den = 0, 1
+        for r in kept:
+            e_num, e_den = r.earned.as_integer_ratio()
+            p_num, p_den = r.item.points_possible.as_integer_ratio()
+            term_num, term_den = e_num * p_den, e_den * p_num
+            num, den = num * term_den + term_num * den, den * term_den
+        return Fraction(100 * num, den * len(kept))
     earned = sum((r.earned for r in kept), Decimal(0))  # sums of Decimals are exact
     possible = sum((r.item.points_possible for r in kept), Decimal(0))
-    return 100 * Fraction(earned) / Fraction(possible)
+    e_num, e_den = earned.as_integer_ratio()
+    p_num, p_den = possible.as_integer_ratio()
+    return Fraction(100 * e_num * p_den, e_den * p_num)
 
 
 def course_grade(
@@ -248,14 +253,18 @@ def course_grade(
     graded_weight = sum((r.component.weight for r in graded), Decimal(0))
     if not graded or graded_weight == 0:
         return CourseGrade(tuple(results), None, None, graded_weight)
-    total_weight = Fraction(graded_weight)
-    percentage = (
-        sum((Fraction(r.component.weight) * r.percentage for r in graded), Fraction(0))
-        / total_weight
-    )
+    # sum(weight x percentage) / sum(weight), in integers with one Fraction at the end.
+    t_num, t_den = graded_weight.as_integer_ratio()
+    num, den = 0, 1
+    for r in graded:
+        w_num, w_den = r.component.weight.as_integer_ratio()
+        term_num = w_num * r.percentage.numerator
+        term_den = w_den * r.percentage.denominator
+        num, den = num * term_den + term_num * den, den * term_den
+    percentage = Fraction(num * t_den, den * t_num)
     shared = tuple(
         ComponentResult(
-            r.component, r.items, r.percentage, 100 * Fraction(r.component.weight) / total_weight
+            r.component, r.items, r.percentage, _share(r.component.weight, t_num, t_den)
         )
         if r.percentage is not None
         else r
@@ -264,12 +273,18 @@ def course_grade(
     return CourseGrade(shared, percentage, letter_for(percentage, scale), graded_weight)
 
 
+def _share(weight: Decimal, total_num: int, total_den: int) -> Fraction:
+    """100 x weight / total weight, where the total is total_num / total_den."""
+    w_num, w_den = weight.as_integer_ratio()
+    return Fraction(100 * w_num * total_den, w_den * total_num)
+
+
 def rounded(value: Fraction | Decimal | None) -> Decimal | None:
     """Display rounding: half up to two decimals, from the exact value."""
     if value is None:
         return None
-    exact = Fraction(value)
-    cents = math.floor(exact * 100 + Fraction(1, 2))
+    num, den = value.as_integer_ratio()
+    cents = (200 * num + den) // (2 * den)  # floor(100 x value + 1/2), in integers
     return (Decimal(cents) / 100).quantize(CENT)
 
 

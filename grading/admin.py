@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from courses.admin import CourseScopedAdminMixin, taught_course_ids
+from courses.admin_scope import CourseScopedAdminMixin, taught_course_ids
 from courses.models import Membership, Session
 
 from . import services

@@ -28,6 +28,7 @@ announcement scheduled for later, or the next session's highlight, can appear.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,8 @@ from django.db import DatabaseError, InterfaceError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 PUBLIC_PAGE_SECONDS = 60
 # How long a shared cache keeps a course's stamp after it was last set. After
@@ -75,7 +78,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = _page_key(request) if _anonymous_get(request) else None
         if key is not None:
-            hit = _cached(key)
+            hit = _unless_the_cache_fails(_cached, key)
             if hit is not None:
                 return hit
         response = self.get_response(request)
@@ -87,18 +90,30 @@ class PublicPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            course_id, stamp, until = marked
-            cache.set(
-                key,
-                (course_id, stamp, until, response.content, list(response.items())),
-                PUBLIC_PAGE_SECONDS,
-            )
-            if _shared():
-                # The first page since the cache was emptied: the stamp it was
-                # rendered at is the current one, unless an edit has set a newer
-                # one since, which `add` leaves alone.
-                cache.add(_stamp_key(course_id), stamp, STAMP_SECONDS)
+            _unless_the_cache_fails(_store, key, response, *marked)
         return response
+
+
+def _store(key: str, response: HttpResponse, course_id: int, stamp: float, until: float) -> None:
+    entry = (course_id, stamp, until, response.content, list(response.items()))
+    cache.set(key, entry, PUBLIC_PAGE_SECONDS)
+    if _shared():
+        # The first page since the cache was emptied: the stamp it was rendered
+        # at is the current one, unless an edit has set a newer one since, which
+        # `add` leaves alone.
+        cache.add(_stamp_key(course_id), stamp, STAMP_SECONDS)
+
+
+def _unless_the_cache_fails(action: Callable, *args):
+    """A cache server that is down makes pages slower, not broken: its errors
+    are logged and the page is made afresh. Database errors go on (503)."""
+    try:
+        return action(*args)
+    except (DatabaseError, InterfaceError):
+        raise
+    except Exception:
+        logger.warning("The public page cache failed; serving without it.", exc_info=True)
+        return None
 
 
 def _anonymous_get(request: HttpRequest) -> bool:
@@ -202,7 +217,7 @@ def _stamp_sql(vendor: str) -> str:
     meta = Course._meta
     quote = connection.ops.quote_name
     column = meta.get_field("updated_at").column
-    return f"SELECT {quote(column)} FROM {quote(meta.db_table)} WHERE id = %s"
+    return f"SELECT {quote(column)} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"
 
 
 def _fetch(sql: str, course_id: int):
@@ -236,12 +251,44 @@ def _stamp_on_commit(course_id: int, updated_at: datetime) -> None:
     stored under the old one stop being served."""
     if _shared():
         stamp = _stamp(updated_at)
-        transaction.on_commit(lambda: cache.set(_stamp_key(course_id), stamp, STAMP_SECONDS))
+        # robust: a cache that fails here must not turn a committed save into an error.
+        transaction.on_commit(
+            lambda: cache.set(_stamp_key(course_id), stamp, STAMP_SECONDS), robust=True
+        )
 
 
 def _course_saved(sender, instance, **kwargs) -> None:
     if not kwargs.get("raw"):
         _stamp_on_commit(instance.pk, instance.updated_at)
+
+
+def _course_deleted(sender, instance, **kwargs) -> None:
+    # A stamp no page has: the deleted course's pages, and any a new course
+    # under the same slug might be mistaken for, are never served again.
+    _stamp_on_commit(instance.pk, datetime.fromtimestamp(0, UTC))
+
+
+def _membership_changed(sender, instance, created=False, **kwargs) -> None:
+    """The home page lists the instructors: a new instructor, any change of
+    role, and any removal but a student's show on it."""
+    if kwargs.get("raw"):
+        return
+    student = instance.role == instance.Role.STUDENT
+    if student and (created or kwargs.get("signal") is post_delete):
+        return  # joining or leaving as a student changes no public page
+    course_touch(instance.course_id)
+
+
+def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    """An instructor's name is on the home page of every course they teach."""
+    if kwargs.get("raw") or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return  # logging in saves the user too
+    from .models import Membership
+
+    for course_id in Membership.objects.filter(
+        user_id=instance.pk, role=Membership.Role.INSTRUCTOR
+    ).values_list("course_id", flat=True):
+        course_touch(course_id)
 
 
 def _course_id(instance) -> int | None:
@@ -264,11 +311,14 @@ def _changed(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Called from CoursesConfig.ready(): what the public pages show, changing."""
+    from django.contrib.auth import get_user_model
+
     from grading.models import GradeComponent
 
     from .models import (
         Announcement,
         Course,
+        Membership,
         PresentationSignup,
         Reading,
         Resource,
@@ -278,6 +328,12 @@ def connect() -> None:
     )
 
     post_save.connect(_course_saved, sender=Course, dispatch_uid="public-page-course")
+    post_delete.connect(_course_deleted, sender=Course, dispatch_uid="public-page-course-del")
+    post_save.connect(_membership_changed, sender=Membership, dispatch_uid="public-page-member")
+    post_delete.connect(
+        _membership_changed, sender=Membership, dispatch_uid="public-page-member-del"
+    )
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="public-page-user")
     for model in (
         Announcement,
         GradeComponent,

@@ -174,3 +174,13 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    # Logged in once the login page is left: a navigation started before that
+    # would cancel the login's own.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def phone_menu_open(page) -> None:
+    """Open the collapsed site menu of a phone-sized page and wait until it has
+    finished opening (a link clicked while it slides open can miss)."""
+    page.get_by_role("button", name="Toggle navigation").click()
+    page.locator("#site-nav.show").wait_for(state="visible")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from grading.models import Score
 
-from .conftest import browser_login
+from .conftest import browser_login, phone_menu_open
 from .factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,7 @@ def test_ta_enters_and_releases_scores_and_the_student_sees_the_total(
 
     browser_login(phone_page, "alice")
     phone_page.goto(f"/courses/{course.slug}/")
-    phone_page.get_by_role("button", name="Toggle navigation").click()
+    phone_menu_open(phone_page)
     phone_page.get_by_role("link", name="Grades").click()
     # 4.5 / 5 = 90%; only Reading Responses is graded, so it is the whole total: A-.
     expect(phone_page.get_by_test_id("current-total")).to_have_text("90.00% A-")

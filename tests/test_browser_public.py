@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from courses.models import Course, Session
 
+from .conftest import phone_menu_open
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "cis6200-spring-2026"
@@ -42,7 +44,7 @@ def test_a_visitor_reads_the_course_home_and_schedule(phone_page, demo_course):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     # The menu collapses on a phone; open it and go to the schedule.
-    page.get_by_role("button", name="Toggle navigation").click()
+    phone_menu_open(page)
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Schedule").click()
     expect(page.get_by_role("heading", name="Schedule", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^Week 1 · Jan 12"))).to_be_visible()

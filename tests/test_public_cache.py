@@ -240,3 +240,67 @@ def test_a_head_request_is_answered_as_link_checkers_expect(course):
     assert head.content == b""
     page = Client().get(path)
     assert b"Deep Learning at Scale" in page.content
+
+
+def test_a_save_naming_only_some_fields_still_takes_the_page_off_the_cache(course):
+    path = f"/courses/{course.slug}/"
+    assert Client().get(path).status_code == 200  # cached
+    course.is_published = False
+    course.save(update_fields=["is_published"])
+    assert Client().get(path).status_code == 404
+
+
+def test_a_new_or_renamed_instructor_shows_on_the_next_visit(course):
+    path = f"/courses/{course.slug}/"
+    Client().get(path)  # cached
+    prof = UserFactory(username="prof", first_name="Ada", last_name="Lovelace")
+    # As the course's Members inline in the admin adds one: a row, nothing else.
+    Membership.objects.create(course=course, user=prof, role=Membership.Role.INSTRUCTOR)
+    assert "Ada Lovelace" in Client().get(path).content.decode()
+    prof.last_name = "King"
+    prof.save()
+    page = Client().get(path).content.decode()
+    assert "Ada King" in page
+    assert "Lovelace" not in page
+    Membership.objects.filter(course=course, user=prof).delete()
+    assert "Ada King" not in Client().get(path).content.decode()
+
+
+def test_a_student_joining_leaves_the_cached_home_page_alone(course):
+    path = f"/courses/{course.slug}/"
+    Client().get(path)
+    membership_set(course=course, user=UserFactory(), role=Membership.Role.STUDENT)
+    assert queries(Client(), path)[0] == 1  # still the cached copy
+
+
+def test_a_cache_server_that_is_down_slows_pages_but_does_not_break_them(course, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "coursesite.cache.KeptClientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    path = f"/courses/{course.slug}/"
+    for _ in range(2):
+        response = Client(raise_request_exception=True).get(path)
+        assert response.status_code == 200
+        assert b"Deep Learning at Scale" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_shared_cache_a_deleted_course_s_pages_are_not_served_again(settings, tmp_path):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    old = CourseFactory(slug="seminar", title="The old seminar")
+    path = "/courses/seminar/"
+    assert "The old seminar" in Client().get(path).content.decode()
+    old.delete()
+    assert Client().get(path).status_code == 404
+    CourseFactory(slug="seminar", title="The new seminar")
+    page = Client().get(path).content.decode()
+    assert "The new seminar" in page
+    assert "The old seminar" not in page

@@ -140,6 +140,14 @@ class Course(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title} ({self.term})"
 
+    def save(self, *args, update_fields=None, **kwargs) -> None:
+        # Every save moves `updated_at`, even one naming only some fields: the
+        # cached public pages are current only while it is the stamp they were
+        # made at (courses.caching).
+        if update_fields is not None and "updated_at" not in update_fields:
+            update_fields = [*update_fields, "updated_at"]
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("courses:home", kwargs={"slug": self.slug})
 

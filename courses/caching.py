@@ -52,15 +52,15 @@ STAMP_SECONDS = 24 * 3600
 
 
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark a course view's answer to anonymous visitors without cookies (a
-    visitor with a session or a message pending always gets a fresh page) as
-    one `PublicPageCacheMiddleware` may keep."""
+    """Mark a published course's page as one `PublicPageCacheMiddleware` may
+    keep; the middleware keeps it only for anonymous visitors without cookies (a
+    visitor with a session or a message pending always gets a fresh page)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, access, *args, **kwargs) -> HttpResponse:
         response = view(request, access, *args, **kwargs)
         course = access.course
-        if _anonymous_get(request) and course.is_published:
+        if course.is_published:
             response.public_page = (course.pk, _stamp(course.updated_at), _midnight_after(course))
         return response
 
@@ -203,8 +203,6 @@ def course_stamp(course_id: int) -> float | None:
     if row is None:
         return None
     value = row[0]
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
     if value.tzinfo is None:  # SQLite keeps UTC without a zone
         value = value.replace(tzinfo=UTC)
     return _stamp(value)

@@ -210,22 +210,39 @@ def _wait_until_healthy(proc: subprocess.Popen, port: int, seconds: float = 20) 
     raise SystemExit("gunicorn did not start")
 
 
+def exchange(
+    port: int,
+    method: str,
+    path: str,
+    headers: dict,
+    body: str | bytes = "",
+    timeout: float = 60,
+) -> tuple[int, dict[str, list[str]], bytes]:
+    """Send one request over a new connection and read the whole response: the
+    status, the headers (lower-case names, every value) and the body. Raises
+    OSError when the connection fails."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        found: dict[str, list[str]] = {}
+        for name, value in response.getheaders():
+            found.setdefault(name.lower(), []).append(value)
+        return response.status, found, content
+    finally:
+        conn.close()
+
+
 def timed_request(
     port: int, method: str, path: str, headers: dict, body: str = "", timeout: float = 60
 ) -> tuple[float, int, str | None]:
-    """Send one request over a new connection and read the whole response.
-    Returns the seconds taken, the status (-1 if the connection failed) and
-    the Location header."""
+    """`exchange`, timed: the seconds taken, the status (-1 if the connection
+    failed) and the Location header."""
     start = time.perf_counter()
     try:
-        conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            status, location = response.status, response.getheader("Location")
-        finally:
-            conn.close()
+        status, found, _ = exchange(port, method, path, headers, body, timeout)
+        location = found.get("location", [None])[0]
     except OSError:
         status, location = -1, None
     return time.perf_counter() - start, status, location

@@ -37,7 +37,6 @@ Results go to bench/results/fault_restart.json; exits non-zero if a check fails.
 from __future__ import annotations
 
 import argparse
-import http.client
 import random
 import subprocess
 import threading
@@ -63,24 +62,17 @@ def database_url() -> str:
 
 
 class Answer:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes, at: float) -> None:
+    def __init__(self, status: int, headers: dict[str, list[str]], body: bytes, at: float) -> None:
         self.status, self.headers, self.body, self.at = status, headers, body, at
 
 
 def send(method: str, path: str, headers: dict[str, str], start: float) -> Answer:
     """One request over a new connection; status -1 when the connection failed."""
     try:
-        conn = http.client.HTTPConnection(common.HOST, PORT, timeout=60)
-        try:
-            conn.request(method, path, body="" if method == "POST" else None, headers=headers)
-            response = conn.getresponse()
-            body = response.read()
-            found = {name.lower(): value for name, value in response.getheaders()}
-            return Answer(response.status, found, body, time.monotonic() - start)
-        finally:
-            conn.close()
+        status, found, body = common.exchange(PORT, method, path, headers)
     except OSError:
         return Answer(-1, {}, b"", time.monotonic() - start)
+    return Answer(status, found, body, time.monotonic() - start)
 
 
 def message_of(answer: Answer) -> str:
@@ -88,7 +80,8 @@ def message_of(answer: Answer) -> str:
     from django.contrib.messages.storage.cookie import CookieStorage
 
     cookie = SimpleCookie()
-    cookie.load(answer.headers.get("set-cookie", ""))
+    for header in answer.headers.get("set-cookie", []):
+        cookie.load(header)
     if "messages" not in cookie:
         return ""
     found = CookieStorage(None)._decode(cookie["messages"].value) or []
@@ -138,7 +131,7 @@ def student(log: Log, slug: str, user_id: int, cookies: dict, papers: list[int],
                 return
         path = f"/courses/{slug}/papers/{paper}/signup/"
         answer = until_answered(log, "POST", path, cookies, start)
-        if answer.status != 302 or answer.headers.get("location") != board:
+        if answer.status != 302 or answer.headers.get("location") != [board]:
             return
         said = message_of(answer)
         if said.startswith("You are presenting") or "already presenting" in said:

@@ -40,7 +40,6 @@ show on the next request; a missed 0.70 target is reported, not failed.
 from __future__ import annotations
 
 import argparse
-import http.client
 import io
 import json
 import os
@@ -79,17 +78,7 @@ def get(port: int, path: str, headers: dict | None = None) -> tuple[int, dict, b
 def request(
     port: int, method: str, path: str, headers: dict, body: bytes = b""
 ) -> tuple[int, dict, bytes]:
-    conn = http.client.HTTPConnection(common.HOST, port, timeout=30)
-    try:
-        conn.request(method, path, body=body or None, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
-        found: dict[str, list[str]] = {}
-        for name, value in response.getheaders():
-            found.setdefault(name.lower(), []).append(value)
-        return response.status, found, content
-    finally:
-        conn.close()
+    return common.exchange(port, method, path, headers, body, timeout=30)
 
 
 # --- the pages and their static copies ------------------------------------------------------

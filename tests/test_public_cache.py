@@ -304,3 +304,42 @@ def test_with_a_shared_cache_a_deleted_course_s_pages_are_not_served_again(setti
     page = Client().get(path).content.decode()
     assert "The new seminar" in page
     assert "The old seminar" not in page
+
+
+def prepared_statements() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_a_hit_reads_the_stamp_through_one_prepared_statement(course):
+    path = f"/courses/{course.slug}/schedule/"
+    first = Client().get(path)  # made and stored
+    for _ in range(3):  # a second PREPARE on the same connection would be an error (503)
+        hit = Client(raise_request_exception=True).get(path)
+        assert hit.status_code == 200
+        assert hit.content == first.content
+    prepared = prepared_statements()
+    assert list(prepared) == [caching.STAMP_STATEMENT]
+    assert '"updated_at"' in prepared[caching.STAMP_STATEMENT]
+
+    course.title = "Deep Learning, Revised"
+    course.save()
+    assert "Deep Learning, Revised" in Client().get(path).content.decode()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_behind_a_transaction_pooler_nothing_is_prepared(course):
+    """PgBouncer in transaction mode hands each statement to any server
+    connection; Django's DISABLE_SERVER_SIDE_CURSORS says it is in front."""
+    path = f"/courses/{course.slug}/"
+    connection.close()  # a server session of its own, with nothing prepared yet
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True
+    try:
+        first = Client().get(path)
+        assert Client(raise_request_exception=True).get(path).content == first.content
+        assert prepared_statements() == {}
+    finally:
+        del connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"]

@@ -7,33 +7,39 @@ when REDIS_URL is set) and served by `PublicPageCacheMiddleware`, which sits
 right after WhiteNoise: a hit costs what a static file costs plus one round
 trip, without sessions, CSRF, authentication, URL resolution or templates.
 
-Every entry records the course's `updated_at` as it was read when the page was
-rendered (its stamp). Every change to the course or anything shown on these
-pages touches that timestamp (the receivers below), and a hit is served only
-while the stamp is still the course's current one, so an instructor's edit
-shows on the very next request, in every server process:
+Every change to the course or to anything shown on these pages is noticed
+by the receivers below, and a stored page is served only while it is still
+current, so an instructor's edit shows on the very next request, in every
+server process:
 
+- with local memory, each process has its own cache: every entry records the
+  course's `updated_at` as it was read when the page was rendered (its stamp;
+  every change touches that timestamp), and a hit reads the course's current
+  `updated_at` from the database (one single-column query) and compares;
 - with a cache the server processes share (Redis, or any backend but local
-  memory), the current stamp is kept in that cache beside the pages, set when
-  an edit commits, and a hit reads both in one round trip;
-- with local memory, each process has its own cache, so a hit reads the
-  course's `updated_at` from the database (one single-column query).
+  memory), each course has a generation counter beside its pages, incremented
+  when a change commits. A page records the generation read before it was
+  rendered, and a hit reads page and counter in one round trip. A change that
+  commits during a render increments the counter after the render began, so
+  that page is never served; the order in which concurrent changes commit
+  does not matter.
 
-An edit committed while a page was being rendered leaves that page stored
-under the old stamp, never served. Entries also expire after
-PUBLIC_PAGE_SECONDS and at the course's midnight, which bounds how late an
-announcement scheduled for later, or the next session's highlight, can appear.
+Entries also expire after PUBLIC_PAGE_SECONDS and at the course's midnight,
+which bounds how late an announcement scheduled for later, or the next
+session's highlight, can appear.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import secrets
 import time
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -53,10 +59,9 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 PUBLIC_PAGE_SECONDS = 60
-# How long a shared cache keeps a course's stamp after it was last set. After
-# that the next page rendered sets it again from the database, so a stamp that
-# no longer matches (the database was restored from a backup) heals itself.
-STAMP_SECONDS = 24 * 3600
+# How long a shared cache keeps a course's generation counter. A new counter
+# starts at a random number, so no page stored under an old one is served.
+GENERATION_SECONDS = 24 * 3600
 
 
 def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -85,10 +90,11 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = _page_key(request) if _anonymous_get(request) else None
+        found = None
         if key is not None:
-            hit = _unless_the_cache_fails(_cached, key)
-            if hit is not None:
-                return hit
+            found = _unless_the_cache_fails(_lookup, key)
+            if found is not None and found.hit is not None:
+                return found.hit
         response = self.get_response(request)
         marked = getattr(response, "public_page", None)
         if (
@@ -98,18 +104,73 @@ class PublicPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            _unless_the_cache_fails(_store, key, response, *marked)
+            _unless_the_cache_fails(_store, key, response, found, *marked)
         return response
 
 
-def _store(key: str, response: HttpResponse, course_id: int, stamp: float, until: float) -> None:
-    entry = (course_id, stamp, until, response.content, list(response.items()))
-    cache.set(key, entry, PUBLIC_PAGE_SECONDS)
+class _Lookup(NamedTuple):
+    hit: HttpResponse | None
+    # With a shared cache: the course the page was last stored for, and its
+    # generation as read before this request renders anything.
+    course_id: int | None = None
+    generation: int | None = None
+
+
+def _lookup(key: str) -> _Lookup:
+    if not _shared():
+        entry = cache.get(key)
+        current = None if entry is None else course_stamp(entry[0])
+        return _Lookup(_served(entry, current))
+    course_id = _course_of_key.get(key)
+    if course_id is None:
+        # The first visit to this page this process has seen: which course it
+        # is shows once it has been rendered, too late to read the generation
+        # it was rendered at, so this one is not stored.
+        entry = cache.get(key)
+        if entry is None:
+            return _Lookup(None)
+        _learn(key, entry[0])
+        return _Lookup(_served(entry, cache.get(_generation_key(entry[0]))))
+    found = cache.get_many([key, _generation_key(course_id)])
+    entry, generation = found.get(key), found.get(_generation_key(course_id))
+    if entry is not None and entry[0] == course_id:
+        hit = _served(entry, generation)
+        if hit is not None:
+            return _Lookup(hit)
+    if generation is None:
+        generation = _new_generation(course_id)
+    return _Lookup(None, course_id, generation)
+
+
+def _served(entry: tuple | None, current) -> HttpResponse | None:
+    """The stored page, if it is still current and its course's day has not ended."""
+    if entry is None:
+        return None
+    _, version, until, content, headers = entry
+    if current is None or version != current or time.time() >= until:
+        return None
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def _store(
+    key: str,
+    response: HttpResponse,
+    found: _Lookup | None,
+    course_id: int,
+    stamp: float,
+    until: float,
+) -> None:
+    version = stamp
     if _shared():
-        # The first page since the cache was emptied: the stamp it was rendered
-        # at is the current one, unless an edit has set a newer one since, which
-        # `add` leaves alone.
-        cache.add(_stamp_key(course_id), stamp, STAMP_SECONDS)
+        _learn(key, course_id)
+        if found is None or found.course_id != course_id or found.generation is None:
+            return  # no generation was read for this course before the render
+        version = found.generation
+    entry = (course_id, version, until, response.content, list(response.items()))
+    cache.set(key, entry, PUBLIC_PAGE_SECONDS)
 
 
 def _unless_the_cache_fails(action: Callable, *args):
@@ -139,8 +200,25 @@ def _page_key(request: HttpRequest) -> str:
     return f"public-page:{request.META.get('HTTP_HOST', '')}:{request.path}"
 
 
-def _stamp_key(course_id: int) -> str:
-    return f"public-stamp:{course_id}"
+def _generation_key(course_id: int) -> str:
+    return f"public-generation:{course_id}"
+
+
+def _new_generation(course_id: int) -> int:
+    """The course's counter, started at a random number if there is none (the
+    cache was emptied, or the counter expired): never a number a page stored
+    under an earlier counter could carry."""
+    key = _generation_key(course_id)
+    cache.add(key, secrets.randbits(62), GENERATION_SECONDS)
+    return cache.get(key)
+
+
+def _next_generation(course_id: int) -> None:
+    key = _generation_key(course_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # no counter: any page stored under the old one is older
+        _new_generation(course_id)
 
 
 def _shared() -> bool:
@@ -148,44 +226,18 @@ def _shared() -> bool:
     return not isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache)
 
 
-# Which course each page key was last stored for, as this process saw it: with a
-# shared cache it lets a hit fetch the page and its course's stamp in one round
-# trip. Only a guess (a slug can move to another course), checked on every hit.
+# Which course each page key was last stored for, as this process saw it: a hit
+# fetches the page and its course's generation in one round trip, and a miss
+# has the generation to store the page under. Only a guess (a slug can move to
+# another course), checked on every hit and every store.
 _course_of_key: dict[str, int] = {}
 
 
-def _cached(key: str) -> HttpResponse | None:
-    if _shared():
-        entry, current = _entry_and_stamp_from_cache(key)
-    else:
-        entry = cache.get(key)
-        current = None if entry is None else course_stamp(entry[0])
-    if entry is None:
-        return None
-    _, stamp, until, content, headers = entry
-    if stamp != current or time.time() >= until:
-        return None
-    response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
-    return response
-
-
-def _entry_and_stamp_from_cache(key: str) -> tuple[tuple | None, float | None]:
-    """The page and its course's current stamp, in one round trip once this
-    process has seen the page."""
-    guess = _course_of_key.get(key)
-    if guess is None:
-        entry, current = cache.get(key), None
-    else:
-        found = cache.get_many([key, _stamp_key(guess)])
-        entry, current = found.get(key), found.get(_stamp_key(guess))
-    if entry is not None and entry[0] != guess:
+def _learn(key: str, course_id: int) -> None:
+    if _course_of_key.get(key) != course_id:
         if len(_course_of_key) >= 10_000:
             _course_of_key.clear()
-        _course_of_key[key] = entry[0]
-        current = cache.get(_stamp_key(entry[0]))
-    return entry, current
+        _course_of_key[key] = course_id
 
 
 def course_stamp(course_id: int) -> float | None:
@@ -288,29 +340,26 @@ def course_touch(course_id: int | None) -> None:
 
         now = timezone.now()
         Course.objects.filter(pk=course_id).update(updated_at=now)
-        _stamp_on_commit(course_id, now)
+        _changed_on_commit(course_id)
 
 
-def _stamp_on_commit(course_id: int, updated_at: datetime) -> None:
-    """Once the change is committed, a shared cache learns the new stamp; pages
-    stored under the old one stop being served."""
+def _changed_on_commit(course_id: int) -> None:
+    """Once the change is committed, a shared cache's generation for the course
+    moves on: pages stored under the old one stop being served."""
     if _shared():
-        stamp = _stamp(updated_at)
         # robust: a cache that fails here must not turn a committed save into an error.
-        transaction.on_commit(
-            lambda: cache.set(_stamp_key(course_id), stamp, STAMP_SECONDS), robust=True
-        )
+        transaction.on_commit(lambda: _next_generation(course_id), robust=True)
 
 
 def _course_saved(sender, instance, **kwargs) -> None:
     if not kwargs.get("raw"):
-        _stamp_on_commit(instance.pk, instance.updated_at)
+        _changed_on_commit(instance.pk)
 
 
 def _course_deleted(sender, instance, **kwargs) -> None:
-    # A stamp no page has: the deleted course's pages, and any a new course
-    # under the same slug might be mistaken for, are never served again.
-    _stamp_on_commit(instance.pk, datetime.fromtimestamp(0, UTC))
+    # The deleted course's pages are never served again, even for a new
+    # course under the same slug.
+    _changed_on_commit(instance.pk)
 
 
 def _membership_changed(sender, instance, created=False, **kwargs) -> None:

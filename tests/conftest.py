@@ -57,7 +57,12 @@ def _empty_cache():
     must not answer for another test's course that reuses its id."""
     from django.core.cache import cache
 
+    from courses import caching
+
     cache.clear()
+    # What a server process has learnt of which course each page is of: a new
+    # process starts without it, and a test is a new server.
+    caching._course_of_key.clear()
     yield
     cache.clear()
 

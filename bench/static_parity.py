@@ -29,6 +29,12 @@ redis://127.0.0.1:6379/15, flushed first; skipped if Redis does not answer):
      each is read from /proc, so every worker, with its own stale copy in local
      memory, is seen to answer); then renames it back and checks the same way.
 
+Each round also records its slowest request (max_ms) and how many TCP connection
+requests the kernel had to send again meanwhile (syn_retransmits, machine-wide):
+gunicorn's sync workers close the connection after each answer, so wrk opens
+thousands of connections a second, and a connection request that goes
+unanswered is sent again after one second.
+
 The figure to read is the ratio of requests/s, dynamic over static, per page:
 the target is at least 0.70. Results go to bench/results/static_parity.json.
 Exits non-zero if wrk saw an error status (it counts 400 and up) or a socket
@@ -136,8 +142,24 @@ def check_served(port: int, pages: dict[str, bytes], static_urls: dict[str, str]
 # --- load -----------------------------------------------------------------------------------
 
 
+def syn_retransmits() -> int | None:
+    """The kernel's count of TCP connection requests (SYNs) sent again, machine-wide
+    (TcpExt TCPSynRetrans in /proc/net/netstat). A SYN that is not answered is sent
+    again after a second, so each one shows as a request taking a second or more."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            row = dict(zip(names.split()[1:], values.split()[1:], strict=True))
+            return int(row["TCPSynRetrans"]) if "TCPSynRetrans" in row else None
+    return None
+
+
 def run_wrk(url: str, threads: int, connections: int, seconds: int) -> dict:
     """One wrk run; what wrk_report.lua prints, with latencies in milliseconds."""
+    syn_before = syn_retransmits()
     out = subprocess.run(
         [
             "wrk",
@@ -156,6 +178,7 @@ def run_wrk(url: str, threads: int, connections: int, seconds: int) -> dict:
         text=True,
         check=True,
     ).stdout
+    syn_after = syn_retransmits()
     line = next((x for x in out.splitlines() if x.startswith("WRK_REPORT ")), None)
     if line is None:
         raise SystemExit(f"wrk printed no report for {url}:\n{out}")
@@ -168,6 +191,7 @@ def run_wrk(url: str, threads: int, connections: int, seconds: int) -> dict:
         "p95_ms": round(raw["p95_us"] / 1000, 2),
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "max_ms": round(raw["max_us"] / 1000, 2),
+        "syn_retransmits": None if syn_before is None else syn_after - syn_before,
         "bytes_per_response": round(raw["bytes"] / requests) if requests else 0,
         "non_2xx": raw["errors_status"],
         "socket_errors": {
@@ -232,7 +256,17 @@ def summarise(rounds: list[dict]) -> dict:
             for kind in ("connect", "read", "write", "timeout")
         },
         "rounds": [
-            {k: r[k] for k in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms", "max_ms")}
+            {
+                k: r[k]
+                for k in (
+                    "requests_per_second",
+                    "p50_ms",
+                    "p95_ms",
+                    "p99_ms",
+                    "max_ms",
+                    "syn_retransmits",
+                )
+            }
             for r in rounds
         ],
     }

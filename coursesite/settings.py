@@ -181,7 +181,8 @@ if REDIS_URL:
             "KEY_PREFIX": "coursesite",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Django's cached_db, reading and logging in past a cache that is away.
+    SESSION_ENGINE = "coursesite.sessions"
 else:
     CACHES = {
         "default": {

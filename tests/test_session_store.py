@@ -1,0 +1,58 @@
+"""Sessions with Redis in front of the database (as with REDIS_URL set): with
+the cache server away, people still log in and use the site; with it back,
+sessions are cached again."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.test import Client
+
+from .factories import PASSWORD
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "coursesite.cache.KeptClientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+    }
+}
+
+
+@pytest.fixture
+def cached_sessions(settings):
+    settings.SESSION_ENGINE = "coursesite.sessions"
+
+
+def log_in(client: Client, username: str) -> None:
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_with_the_cache_away_a_student_logs_in_and_sees_their_course(
+    cached_sessions, settings, course, student
+):
+    settings.CACHES = DEAD_REDIS
+    client = Client(raise_request_exception=True)
+    log_in(client, student.username)
+    for _ in range(2):  # the session is read from the database each time
+        page = client.get("/my-courses/")
+        assert page.status_code == 200
+        assert course.title in page.content.decode()
+
+
+def test_with_the_cache_working_the_session_is_kept_in_it(
+    cached_sessions, settings, tmp_path, course, student
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    from django.core.cache import cache
+
+    client = Client()
+    log_in(client, student.username)
+    key = client.cookies["sessionid"].value
+    assert cache.get(KEY_PREFIX + key)["_auth_user_id"] == str(student.pk)
+    assert course.title in client.get("/my-courses/").content.decode()

@@ -8,9 +8,12 @@ database (so every logged-in page fails while the cache is away), and the
 check a new session key makes (so does every login). Here both fall back to
 the database, which holds every session either way.
 
-Deleting is left as Django does it: a session that was ended (logging out)
-must not live on in a cache that comes back with its data, so a logout while
-the cache is away is refused with an error rather than half done.
+Deleting goes the other way round from Django's (cache first, then the
+database): a session that was ended (logging out) must not live on in a cache
+that comes back with its data, and Django's order would delete the database
+row and then fail on the cache, leaving exactly that. Here a logout while the
+cache is away fails before anything is deleted, and the person stays logged
+in until it can be done whole.
 """
 
 from __future__ import annotations
@@ -42,3 +45,9 @@ class SessionStore(cached_db.SessionStore):
         except Exception:
             logger.warning("The session cache failed; asking the database.")
             return DatabaseStore.exists(self, session_key)
+
+    def delete(self, session_key=None):
+        key = session_key or self.session_key
+        if key is not None:
+            self._cache.delete(self.cache_key_prefix + key)  # raises while the cache is away
+        super().delete(session_key)  # the database, then the cache once more (a read between)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.contrib.sessions.models import Session
 from django.test import Client
 
 from .factories import PASSWORD
@@ -56,3 +57,35 @@ def test_with_the_cache_working_the_session_is_kept_in_it(
     key = client.cookies["sessionid"].value
     assert cache.get(KEY_PREFIX + key)["_auth_user_id"] == str(student.pk)
     assert course.title in client.get("/my-courses/").content.decode()
+
+
+def test_with_the_cache_away_logging_out_fails_whole_and_works_once_it_is_back(
+    cached_sessions, settings, tmp_path, course, student
+):
+    """A session that was ended must not come back with a cache server that kept
+    it: a logout that cannot reach the cache deletes nothing at all."""
+    working = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    settings.CACHES = working
+    client = Client(raise_request_exception=False)
+    log_in(client, student.username)
+    key = client.cookies["sessionid"].value
+
+    settings.CACHES = DEAD_REDIS
+    assert client.post("/accounts/logout/").status_code == 500
+    assert Session.objects.filter(session_key=key).exists()
+
+    settings.CACHES = working
+    assert course.title in client.get("/my-courses/").content.decode()  # still logged in
+    logged_out = client.post("/accounts/logout/")
+    assert logged_out.status_code == 302
+    assert logged_out["Location"] == "/"
+    assert not Session.objects.filter(session_key=key).exists()
+    from django.core.cache import cache
+
+    assert cache.get(KEY_PREFIX + key) is None
+    assert client.get("/my-courses/").status_code == 302  # to the login page

@@ -306,6 +306,25 @@ def test_a_new_or_renamed_instructor_shows_on_the_next_visit(course):
     assert "Ada King" not in Client().get(path).content.decode()
 
 
+def test_an_instructor_of_several_courses_renamed_shows_on_each_with_one_update(course):
+    other = CourseFactory(slug="nlp-seminar", title="NLP Seminar")
+    prof = UserFactory(username="prof", first_name="Ada", last_name="Lovelace")
+    for taught in (course, other):
+        Membership.objects.create(course=taught, user=prof, role=Membership.Role.INSTRUCTOR)
+        Client().get(f"/courses/{taught.slug}/")  # cached
+    prof.last_name = "King"
+    with CaptureQueriesContext(connection) as ctx:
+        prof.save()
+    course_updates = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "courses_course"')
+    ]
+    assert len(course_updates) == 1
+    for taught in (course, other):
+        page = Client().get(f"/courses/{taught.slug}/").content.decode()
+        assert "Ada King" in page
+        assert "Lovelace" not in page
+
+
 def test_a_student_joining_leaves_the_cached_home_page_alone(course):
     path = f"/courses/{course.slug}/"
     Client().get(path)

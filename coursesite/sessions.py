@@ -1,5 +1,5 @@
 """Sessions kept in the database and cached (in Redis), which a cache outage
-does not break.
+does not break and a logout always ends.
 
 Django's `cached_db` store already reads past a failing cache, and logs a
 failed write when it saves a session. Two of its cache calls are left
@@ -8,12 +8,13 @@ database (so every logged-in page fails while the cache is away), and the
 check a new session key makes (so does every login). Here both fall back to
 the database, which holds every session either way.
 
-Deleting goes the other way round from Django's (cache first, then the
-database): a session that was ended (logging out) must not live on in a cache
-that comes back with its data, and Django's order would delete the database
-row and then fail on the cache, leaving exactly that. Here a logout while the
-cache is away fails before anything is deleted, and the person stays logged
-in until it can be done whole.
+Ending a session (logging out) leaves a marker in the cache before the row is
+deleted, and copies read from the database go into the cache only where there
+is nothing (`add`, not `set`): a request that read the session from the
+database just before the logout cannot put it back into the cache after it,
+which Django's store allows. A logout while the cache is away fails before
+anything is deleted, and the person stays logged in until it can be done
+whole.
 """
 
 from __future__ import annotations
@@ -26,16 +27,34 @@ from django.db import DatabaseError, InterfaceError
 
 logger = logging.getLogger("django.contrib.sessions")
 
+# What the cache holds for a session that was ended, for as long as a request
+# that read it before could still be under way.
+ENDED = "coursesite:session-ended"
+ENDED_SECONDS = 300
+
 
 class SessionStore(cached_db.SessionStore):
     def load(self):
         try:
-            return super().load()
-        except (DatabaseError, InterfaceError):
-            raise
+            data = self._cache.get(self.cache_key)
         except Exception:
+            # As Django's: some backends refuse some keys; or the cache is away.
             logger.warning("The session cache failed; reading the session from the database.")
-            return DatabaseStore.load(self)
+            data = None
+        if data == ENDED:
+            self._session_key = None
+            return {}
+        if data is not None:
+            return data
+        row = self._get_session_from_db()
+        if row is None:
+            return {}
+        data = self.decode(row.session_data)
+        try:
+            self._cache.add(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
+        except Exception:
+            logger.warning("The session cache failed; the session was read from the database.")
+        return data
 
     def exists(self, session_key):
         try:
@@ -47,7 +66,11 @@ class SessionStore(cached_db.SessionStore):
             return DatabaseStore.exists(self, session_key)
 
     def delete(self, session_key=None):
-        key = session_key or self.session_key
-        if key is not None:
-            self._cache.delete(self.cache_key_prefix + key)  # raises while the cache is away
-        super().delete(session_key)  # the database, then the cache once more (a read between)
+        if session_key is None:
+            session_key = self.session_key
+        if session_key is None:
+            return
+        # First, and left in place: raises while the cache is away, before
+        # anything is deleted.
+        self._cache.set(self.cache_key_prefix + session_key, ENDED, ENDED_SECONDS)
+        DatabaseStore.delete(self, session_key)

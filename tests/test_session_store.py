@@ -4,6 +4,8 @@ sessions are cached again."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.models import Session
@@ -85,7 +87,42 @@ def test_with_the_cache_away_logging_out_fails_whole_and_works_once_it_is_back(
     assert logged_out.status_code == 302
     assert logged_out["Location"] == "/"
     assert not Session.objects.filter(session_key=key).exists()
+    assert import_module(settings.SESSION_ENGINE).SessionStore(key).load() == {}
+    assert client.get("/my-courses/").status_code == 302  # to the login page
+
+
+def test_a_request_that_read_the_session_just_before_a_logout_cannot_revive_it(
+    cached_sessions, settings, tmp_path, course, student
+):
+    """The session is not in the cache (evicted), a request reads it from the
+    database, and the logout finishes before that request caches its copy: the
+    cookie must still be logged out afterwards, for whoever holds it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
     from django.core.cache import cache
 
-    assert cache.get(KEY_PREFIX + key) is None
-    assert client.get("/my-courses/").status_code == 302  # to the login page
+    client = Client()
+    log_in(client, student.username)
+    key = client.cookies["sessionid"].value
+    cache.delete(KEY_PREFIX + key)
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    under_way = store(key)
+    read = under_way._get_session_from_db
+
+    def read_then_logged_out():
+        row = read()
+        assert client.post("/accounts/logout/").status_code == 302
+        return row
+
+    under_way._get_session_from_db = read_then_logged_out
+    assert under_way.load()["_auth_user_id"] == str(student.pk)  # it began before the logout
+
+    assert store(key).load() == {}
+    stolen = Client()
+    stolen.cookies["sessionid"] = key
+    assert stolen.get("/my-courses/").status_code == 302  # to the login page

@@ -38,3 +38,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.mkdtemp(prefix="coursesite-test-db-")) / "test.sqlite3")
     }
+else:
+    # One per test process (pytest-django adds the worker's name), so two runs
+    # on one machine, say a developer's and CI's, never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}",
+    }

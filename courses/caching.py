@@ -71,10 +71,12 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @wraps(view)
     def wrapped(request: HttpRequest, access, *args, **kwargs) -> HttpResponse:
-        response = view(request, access, *args, **kwargs)
         course = access.course
+        # Before the render: a page begun just before midnight is of the day it began.
+        until = _midnight_after(course)
+        response = view(request, access, *args, **kwargs)
         if course.is_published:
-            response.public_page = (course.pk, _stamp(course.updated_at), _midnight_after(course))
+            response.public_page = (course.pk, _stamp(course.updated_at), until)
         return response
 
     return wrapped
@@ -317,7 +319,13 @@ def _fetch_prepared(db, course_id: int):
     raw = db.connection
     with db.wrap_database_errors, raw.cursor() as cursor:
         if raw not in _prepared_on:
-            cursor.execute(f"PREPARE {STAMP_STATEMENT}(bigint) AS {_stamp_sql('$1')}")
+            # A pooler in session mode may hand a new connection a server
+            # session that has the statement already.
+            cursor.execute(
+                "SELECT 1 FROM pg_prepared_statements WHERE name = %s", [STAMP_STATEMENT]
+            )
+            if cursor.fetchone() is None:
+                cursor.execute(f"PREPARE {STAMP_STATEMENT}(bigint) AS {_stamp_sql('$1')}")
             _prepared_on.add(raw)
         cursor.execute(f"EXECUTE {STAMP_STATEMENT}(%s)", [course_id])
         return cursor.fetchone()

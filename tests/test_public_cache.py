@@ -12,6 +12,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from courses import caching
@@ -350,7 +351,11 @@ def test_a_cache_server_that_is_down_slows_pages_but_does_not_break_them(course,
 def test_with_a_shared_cache_a_deleted_course_s_pages_are_not_served_again(shared_cache):
     old = CourseFactory(slug="seminar", title="The old seminar")
     path = "/courses/seminar/"
-    assert "The old seminar" in Client().get(path).content.decode()
+    Client().get(path)  # learnt which course the page is of
+    Client().get(path)  # stored
+    count, page = queries(Client(), path)
+    assert count == 0  # served from the cache
+    assert "The old seminar" in page
     old.delete()
     assert Client().get(path).status_code == 404
     CourseFactory(slug="seminar", title="The new seminar")
@@ -398,6 +403,56 @@ def test_with_a_shared_cache_emptied_pages_are_made_and_cached_again(course, sha
     assert count > 0
     assert "Deep Learning at Scale" in page
     assert queries(Client(), path) == (0, page)
+
+
+def edit_during_the_next_render(session, title: str) -> None:
+    """Rename the session, committed, as the next page starts rendering its template."""
+
+    def edit(sender, **kwargs):
+        template_rendered.disconnect(edit)
+        session.title = title
+        session.save()
+
+    template_rendered.connect(edit, weak=False)
+
+
+def an_edit_committed_mid_render_shows_on_the_next_request(course, visits_before: int) -> None:
+    session = SessionFactory(course=course, title="Scaling laws")
+    path = f"/courses/{course.slug}/schedule/"
+    for _ in range(visits_before):
+        Client().get(path)
+    edit_during_the_next_render(session, "Compute-optimal training")
+    during = Client().get(path).content.decode()
+    assert "Scaling laws" in during  # the render had read the sessions before the edit
+    page = Client().get(path).content.decode()
+    assert "Compute-optimal training" in page
+    assert "Scaling laws" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_committed_while_a_page_renders_shows_on_the_next_request():
+    an_edit_committed_mid_render_shows_on_the_next_request(CourseFactory(), visits_before=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_shared_cache_an_edit_committed_mid_render_shows_on_the_next_request(
+    shared_cache,
+):
+    # One visit first: this process learns which course the page is of.
+    an_edit_committed_mid_render_shows_on_the_next_request(CourseFactory(), visits_before=1)
+
+
+@pytest.mark.postgresql
+def test_a_server_session_that_has_the_statement_already_is_not_asked_twice(course):
+    """A pooler in session mode can hand a new connection a server session
+    where the statement was prepared by an earlier one."""
+    path = f"/courses/{course.slug}/"
+    first = Client().get(path)
+    Client().get(path)  # prepared
+    caching._prepared_on.discard(connection.connection)  # as a new connection would
+    again = Client(raise_request_exception=True).get(path)
+    assert again.status_code == 200
+    assert again.content == first.content
 
 
 def prepared_statements() -> dict[str, str]:

@@ -179,6 +179,9 @@ if REDIS_URL:
             "BACKEND": "coursesite.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "coursesite",
+            # A cache server that stops answering costs each request a second
+            # at most, not redis-py's default of five per call.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     # Django's cached_db, reading and logging in past a cache that is away.

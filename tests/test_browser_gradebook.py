@@ -30,6 +30,8 @@ def test_ta_enters_and_releases_scores_and_the_student_sees_the_total(
     desk_page.goto(f"/courses/{course.slug}/gradebook/")
     desk_page.get_by_role("link", name="Response 1").click()
     expect(desk_page.get_by_role("heading", name="Response 1")).to_be_visible()
+    # The column keys come from a deferred script, which has run once the page has loaded.
+    desk_page.wait_for_load_state("load")
 
     # Type a score, Tab to the next student's points (down the column), type again.
     desk_page.get_by_label("Points for Alice Archer").fill("4.5")

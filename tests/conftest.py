@@ -77,6 +77,17 @@ def media(settings, tmp_path) -> Path:
     return root
 
 
+def file_cache(tmp_path) -> dict:
+    """CACHES for Django's file cache in the test's own folder: a cache that
+    several server processes would share, as Redis is."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+
+
 def files_under(root) -> list[Path]:
     return sorted(p for p in Path(root).rglob("*") if p.is_file())
 

@@ -19,7 +19,7 @@ from courses import caching
 from courses.models import Announcement, Membership
 from courses.services import membership_set
 
-from .conftest import logged_in
+from .conftest import file_cache, logged_in
 from .factories import (
     AnnouncementFactory,
     CourseFactory,
@@ -42,12 +42,7 @@ def shared_cache(request, settings, tmp_path):
     from django.core.cache import cache
 
     if request.param == "file":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": str(tmp_path / "cache"),
-            }
-        }
+        settings.CACHES = file_cache(tmp_path)
         yield cache.clear
         return
     import redis

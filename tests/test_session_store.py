@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from .conftest import file_cache
 from .factories import PASSWORD
 
 DEAD_REDIS = {
@@ -46,12 +47,7 @@ def test_with_the_cache_away_a_student_logs_in_and_sees_their_course(
 def test_with_the_cache_working_the_session_is_kept_in_it(
     cached_sessions, settings, tmp_path, course, student
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    settings.CACHES = file_cache(tmp_path)
     from django.core.cache import cache
 
     client = Client()
@@ -66,12 +62,7 @@ def test_with_the_cache_away_logging_out_fails_whole_and_works_once_it_is_back(
 ):
     """A session that was ended must not come back with a cache server that kept
     it: a logout that cannot reach the cache deletes nothing at all."""
-    working = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    working = file_cache(tmp_path)
     settings.CACHES = working
     client = Client(raise_request_exception=False)
     log_in(client, student.username)
@@ -97,12 +88,7 @@ def test_a_request_that_read_the_session_just_before_a_logout_cannot_revive_it(
     """The session is not in the cache (evicted), a request reads it from the
     database, and the logout finishes before that request caches its copy: the
     cookie must still be logged out afterwards, for whoever holds it."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
+    settings.CACHES = file_cache(tmp_path)
     from django.core.cache import cache
 
     client = Client()

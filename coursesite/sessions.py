@@ -1,5 +1,5 @@
 """Sessions kept in the database and cached (in Redis), which a cache outage
-does not break and a logout always ends.
+does not break and which a logout ends for good.
 
 Django's `cached_db` store already reads past a failing cache, and logs a
 failed write when it saves a session. Two of its cache calls are left
@@ -8,13 +8,14 @@ database (so every logged-in page fails while the cache is away), and the
 check a new session key makes (so does every login). Here both fall back to
 the database, which holds every session either way.
 
-Ending a session (logging out) leaves a marker in the cache before the row is
-deleted, and copies read from the database go into the cache only where there
-is nothing (`add`, not `set`): a request that read the session from the
-database just before the logout cannot put it back into the cache after it,
-which Django's store allows. A logout while the cache is away fails before
-anything is deleted, and the person stays logged in until it can be done
-whole.
+Ending a session (logging out, or logging in over an existing one) first puts
+an end marker in the cache under a key of its own, then deletes the row and
+the cached copy. Every copy is read together with the marker, and every copy
+written (after a database read, or a save) is checked against it afterwards
+and taken out again if the session was ended meanwhile. So a request that was
+under way during a logout cannot bring the session back, which Django's store
+allows (`tests/test_session_store.py`). Ending a session while the cache is
+away fails before anything is written or deleted.
 """
 
 from __future__ import annotations
@@ -27,34 +28,51 @@ from django.db import DatabaseError, InterfaceError
 
 logger = logging.getLogger("django.contrib.sessions")
 
-# What the cache holds for a session that was ended, for as long as a request
-# that read it before could still be under way.
-ENDED = "coursesite:session-ended"
+# How long the end marker stays: longer than any request runs (gunicorn stops
+# a worker after 30 s), so no request that read the session can outlive it.
 ENDED_SECONDS = 300
 
 
 class SessionStore(cached_db.SessionStore):
+    ended_key_prefix = cached_db.KEY_PREFIX + ".ended:"
+
     def load(self):
+        copy_key, ended_key = self.cache_key, self.ended_key_prefix + self.session_key
         try:
-            data = self._cache.get(self.cache_key)
+            found = self._cache.get_many([copy_key, ended_key])
         except Exception:
             # As Django's: some backends refuse some keys; or the cache is away.
             logger.warning("The session cache failed; reading the session from the database.")
-            data = None
-        if data == ENDED:
+            found = {}
+        if ended_key in found:
             self._session_key = None
             return {}
-        if data is not None:
-            return data
+        if copy_key in found:
+            return found[copy_key]
         row = self._get_session_from_db()
         if row is None:
             return {}
         data = self.decode(row.session_data)
-        try:
-            self._cache.add(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date))
-        except Exception:
-            logger.warning("The session cache failed; the session was read from the database.")
+        self._keep_copy(data, self.get_expiry_age(expiry=row.expire_date), replace=False)
         return data
+
+    def save(self, must_create=False):
+        DatabaseStore.save(self, must_create)  # raises if the session was ended meanwhile
+        self._keep_copy(self._session, self.get_expiry_age(), replace=True)
+
+    def _keep_copy(self, data, seconds: int, *, replace: bool) -> None:
+        """Write the cached copy, unless the session has been ended by then;
+        a cache that fails only costs the next request a database read."""
+        copy_key = self.cache_key
+        try:
+            if replace:
+                self._cache.set(copy_key, data, seconds)
+            else:  # a copy that is there is as new as the database's, or newer
+                self._cache.add(copy_key, data, seconds)
+            if self._cache.get(self.ended_key_prefix + self.session_key) is not None:
+                self._cache.delete(copy_key)
+        except Exception:
+            logger.warning("The session cache failed; the session is in the database.")
 
     def exists(self, session_key):
         try:
@@ -70,7 +88,25 @@ class SessionStore(cached_db.SessionStore):
             session_key = self.session_key
         if session_key is None:
             return
-        # First, and left in place: raises while the cache is away, before
-        # anything is deleted.
-        self._cache.set(self.cache_key_prefix + session_key, ENDED, ENDED_SECONDS)
+        self._end(session_key)
         DatabaseStore.delete(self, session_key)
+        self._cache.delete(self.cache_key_prefix + session_key)
+
+    def flush(self):
+        """Logging out: ended in the cache before anything is cleared, so a cache
+        that is away refuses the logout with the session (and its cookie) whole."""
+        if self.session_key is not None:
+            self._end(self.session_key)
+        super().flush()
+
+    def cycle_key(self):
+        """Logging in: the old session is ended before the new one is made, so a
+        cache that is away refuses the login before anything is written."""
+        if self.session_key is not None:
+            self._session  # noqa: B018 (read now: ended, it would read as empty)
+            self._end(self.session_key)
+        super().cycle_key()
+
+    def _end(self, session_key: str) -> None:
+        # Raises while the cache is away: nothing has been changed yet.
+        self._cache.set(self.ended_key_prefix + session_key, True, ENDED_SECONDS)

@@ -8,6 +8,7 @@ from importlib import import_module
 
 import pytest
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -69,7 +70,9 @@ def test_with_the_cache_away_logging_out_fails_whole_and_works_once_it_is_back(
     key = client.cookies["sessionid"].value
 
     settings.CACHES = DEAD_REDIS
-    assert client.post("/accounts/logout/").status_code == 500
+    refused = client.post("/accounts/logout/")
+    assert refused.status_code == 500
+    assert "sessionid" not in refused.cookies  # the browser keeps its cookie too
     assert Session.objects.filter(session_key=key).exists()
 
     settings.CACHES = working
@@ -112,3 +115,57 @@ def test_a_request_that_read_the_session_just_before_a_logout_cannot_revive_it(
     stolen = Client()
     stolen.cookies["sessionid"] = key
     assert stolen.get("/my-courses/").status_code == 302  # to the login page
+
+
+def test_a_request_saving_the_session_during_a_logout_cannot_revive_it(
+    cached_sessions, settings, tmp_path, course, student, monkeypatch
+):
+    """A request changed the session and wrote its row just before the logout
+    deleted it; its copy reaches the cache after the logout."""
+    settings.CACHES = file_cache(tmp_path)
+    client = Client()
+    log_in(client, student.username)
+    key = client.cookies["sessionid"].value
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    under_way = store(key)
+    under_way["seen_banner"] = True
+    write_row = DatabaseStore.save
+
+    def row_written_then_logged_out(self, must_create=False):
+        write_row(self, must_create)
+        monkeypatch.setattr(DatabaseStore, "save", write_row)
+        assert client.post("/accounts/logout/").status_code == 302
+
+    monkeypatch.setattr(DatabaseStore, "save", row_written_then_logged_out)
+    under_way.save()
+
+    assert store(key).load() == {}
+    stolen = Client()
+    stolen.cookies["sessionid"] = key
+    assert stolen.get("/my-courses/").status_code == 302  # to the login page
+
+
+@pytest.mark.parametrize("earlier", ["another person", "a visitor's session"])
+def test_with_the_cache_away_logging_in_over_a_session_writes_nothing(
+    cached_sessions, settings, tmp_path, course, student, ta, earlier
+):
+    """Logging in ends the session the browser had (another person's, or one
+    kept before logging in), which needs the cache: refused, nothing written."""
+    settings.CACHES = file_cache(tmp_path)
+    client = Client(raise_request_exception=False)
+    if earlier == "another person":
+        log_in(client, ta.username)
+    else:
+        session = client.session
+        session["language"] = "en"
+        session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    rows = list(Session.objects.values_list("session_key", flat=True))
+
+    settings.CACHES = DEAD_REDIS
+    response = client.post("/accounts/login/", {"username": student.username, "password": PASSWORD})
+    assert response.status_code == 500
+    assert list(Session.objects.values_list("session_key", flat=True)) == rows
+    assert key in rows

@@ -77,6 +77,16 @@ def media(settings, tmp_path) -> Path:
     return root
 
 
+# CACHES for a Redis server that is away: nothing listens on port 1, so every
+# connection is refused at once.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "coursesite.cache.KeptClientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+
+
 def file_cache(tmp_path) -> dict:
     """CACHES for Django's file cache in the test's own folder: a cache that
     several server processes would share, as Redis is."""

@@ -19,7 +19,7 @@ from courses import caching
 from courses.models import Announcement, Membership
 from courses.services import membership_set
 
-from .conftest import file_cache, logged_in
+from .conftest import DEAD_REDIS, file_cache, logged_in
 from .factories import (
     AnnouncementFactory,
     CourseFactory,
@@ -329,12 +329,7 @@ def test_a_student_joining_leaves_the_cached_home_page_alone(course):
 
 
 def test_a_cache_server_that_is_down_slows_pages_but_does_not_break_them(course, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "coursesite.cache.KeptClientRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-        }
-    }
+    settings.CACHES = DEAD_REDIS
     path = f"/courses/{course.slug}/"
     for _ in range(2):
         response = Client(raise_request_exception=True).get(path)

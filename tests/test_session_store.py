@@ -12,15 +12,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from .conftest import file_cache
+from .conftest import DEAD_REDIS, file_cache
 from .factories import PASSWORD
-
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "coursesite.cache.KeptClientRedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-    }
-}
 
 
 @pytest.fixture

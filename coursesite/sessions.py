@@ -57,6 +57,8 @@ class SessionStore(cached_db.SessionStore):
         return data
 
     def save(self, must_create=False):
+        if self.session_key is None:
+            return self.create()  # which saves again, with a key: one copy kept
         DatabaseStore.save(self, must_create)  # raises if the session was ended meanwhile
         self._keep_copy(self._session, self.get_expiry_age(), replace=True)
 

@@ -73,11 +73,14 @@ def _lock_course(reading: Reading) -> tuple[Course, Reading]:
     return course, reading
 
 
-def _require_student(course: Course, student: AbstractUser) -> None:
-    is_student = Membership.objects.filter(
-        course=course, user=student, role=Membership.Role.STUDENT
+def _is_student(course: Course, user: AbstractUser) -> bool:
+    return Membership.objects.filter(
+        course=course, user=user, role=Membership.Role.STUDENT
     ).exists()
-    if not is_student:
+
+
+def _require_student(course: Course, student: AbstractUser) -> None:
+    if not _is_student(course, student):
         raise SignupError("Only students of this course can present papers.")
 
 
@@ -148,10 +151,14 @@ def _notify_promoted(signup: PresentationSignup) -> None:
 
 
 def _promote_from_waitlist(course: Course, reading: Reading) -> PresentationSignup | None:
-    """Give a freed seat to the first waiting student still under the maximum."""
+    """Give a freed seat to the first waiting student who is still a student of
+    the course and under its maximum (a place kept by someone who has since
+    become its TA, or left it, is passed over)."""
     if _seats_taken(reading) >= reading.presenter_capacity:
         return None
     for waiting in reading.signups.waitlisted().select_related("student"):
+        if not _is_student(course, waiting.student):
+            continue
         if _confirmed_count(course, waiting.student) < course.max_presentations:
             waiting.status = Status.CONFIRMED
             waiting.save(update_fields=["status"])
@@ -229,10 +236,14 @@ def signup_withdraw(
     signup.delete()
     promoted = _promote_from_waitlist(course, reading) if was_confirmed else None
     if was_confirmed:
-        # Now under the maximum, the student may be first in line for a free
-        # seat they were passed over for while they were at it.
+        # Now under this course's maximum, the student may be first in line for
+        # a free seat of this course they were passed over for while they were
+        # at it. Their places in other courses' waitlists answer to those
+        # courses' maximums and locks, and a withdrawal here changes neither.
         waiting_on = Reading.objects.filter(
-            signups__student=student, signups__status=Status.WAITLISTED
+            session__course=course,
+            signups__student=student,
+            signups__status=Status.WAITLISTED,
         )
         for other in waiting_on.select_related("session"):
             _promote_from_waitlist(course, other)

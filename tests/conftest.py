@@ -224,3 +224,7 @@ def phone_menu_open(page) -> None:
     finished opening (a link clicked while it slides open can miss)."""
     page.get_by_role("button", name="Toggle navigation").click()
     page.locator("#site-nav.show").wait_for(state="visible")
+
+
+# Two courses that share their people (tests/two_courses.py).
+from .two_courses import two_courses  # noqa: E402, F401

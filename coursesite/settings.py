@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,12 +61,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "csp",
     "courses",
     "grading",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so every answer carries the policy, cached pages and refusals too.
+    "csp.middleware.CSPMiddleware",
     # Before anything reads the body: a body over REQUEST_BODY_MAX_BYTES gets 413 unread.
     "coursesite.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "coursesite.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -97,6 +102,37 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "courses.auth.axes_username"
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and
+# requests from this site only. An image in Markdown a student wrote that points
+# elsewhere is not fetched, so a hand-in cannot make a grader's browser call out;
+# `data:` is for Bootstrap's own icons in its stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Throttles on guessing (coursesite/throttles.py): (events, per seconds). Failed
+# logins per client address are generous because a whole class may share a
+# campus network's address.
+THROTTLE_LOGIN_FAILURES_PER_CLIENT = (int(os.environ.get("LOGIN_FAILURES_PER_CLIENT", "30")), 900)
+THROTTLE_PASSWORD_RESET_PER_ADDRESS = (3, 3600)
+THROTTLE_PASSWORD_RESET_PER_CLIENT = (10, 3600)
+THROTTLE_PASSWORD_CHECK_PER_USER = (5, 900)
+THROTTLE_JOIN_CODE_PER_USER = (10, 3600)
+THROTTLE_JOIN_CODE_PER_CLIENT = (60, 3600)
+# A cache that is away lets requests through (logged) rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
 # Invitations (roster import) and password resets use Django's one-time links.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.urls import include, path, register_converter
 
 from courses import poll_views, roster_views
 from courses import views as course_views
-from courses.forms import LoginForm
 
+from . import accounts
 from .converters import IdConverter
 
 register_converter(IdConverter, "id")
@@ -13,7 +12,13 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", course_views.course_list, name="home"),
     path("healthz", course_views.healthz, name="healthz"),
-    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password_change/",
+        accounts.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("join/", roster_views.join, name="join"),
     path("my-courses/", roster_views.my_courses, name="my_courses"),

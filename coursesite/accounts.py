@@ -1,0 +1,101 @@
+"""Django's account views, with the throttles a password guesser meets.
+
+- Logging in: failed logins per client address, across usernames, on top of
+  django-axes' lockout of one username from one address.
+- Password reset: requests per address and per client, whether or not the
+  address has an account (the answer reveals nothing either way).
+- Changing a password: wrong old passwords per account.
+
+A refused request answers 429 with a ``Retry-After`` header, and the form says
+in words when to try again.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+
+from courses.forms import LoginForm
+
+from . import throttles
+
+THROTTLED = "throttled"
+
+
+def _refusal(what: str, seconds: int) -> forms.ValidationError:
+    return forms.ValidationError(
+        f"{what} Try again {throttles.wait_phrase(seconds)}.",
+        code=THROTTLED,
+        params={"seconds": seconds},
+    )
+
+
+class ThrottledFormMixin:
+    """Answers 429 with Retry-After when the form was refused by a throttle."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        for field_errors in form.errors.as_data().values():
+            for error in field_errors:
+                if error.code == THROTTLED:
+                    response.status_code = 429
+                    response["Retry-After"] = str(error.params["seconds"])
+                    return response
+        return response
+
+
+class ThrottledLoginForm(LoginForm):
+    def clean(self):
+        address = throttles.client_address(self.request)
+        wait = throttles.LOGIN_FAILURES_PER_CLIENT.wait(self.request, address)
+        if wait:
+            raise _refusal("Too many failed logins came from your network.", wait)
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                throttles.LOGIN_FAILURES_PER_CLIENT.hit(self.request, address)
+            raise
+
+
+class LoginView(ThrottledFormMixin, auth_views.LoginView):
+    authentication_form = ThrottledLoginForm
+
+
+class PasswordResetView(ThrottledFormMixin, auth_views.PasswordResetView):
+    def form_valid(self, form) -> HttpResponse:
+        request = self.request
+        address = form.cleaned_data["email"].casefold()
+        wait = throttles.PASSWORD_RESET_PER_CLIENT.hit(
+            request, throttles.client_address(request)
+        ) or throttles.PASSWORD_RESET_PER_ADDRESS.hit(request, address)
+        if wait:
+            form.add_error(None, _refusal("Too many password reset requests.", wait))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class ThrottledPasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, user, *args, request=None, **kwargs) -> None:
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        key = str(self.user.pk)
+        wait = throttles.PASSWORD_CHECK_PER_USER.wait(self.request, key)
+        if wait:
+            raise _refusal("Too many wrong passwords were typed for this account.", wait)
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            throttles.PASSWORD_CHECK_PER_USER.hit(self.request, key)
+            raise
+
+
+class PasswordChangeView(ThrottledFormMixin, auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}

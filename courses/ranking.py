@@ -43,11 +43,18 @@ def ranking_problem(course: Course, *, now=None) -> str | None:
 
 
 def preferences_of(course: Course, student: AbstractBaseUser) -> tuple[list[Reading], set[int]]:
-    """A student's ranked papers, best first, and their blackout session ids."""
+    """A student's ranked papers, best first, and their blackout session ids.
+    Only papers still offered in this course count: one made unpresentable, or
+    moved to a session of another course, leaves the ranking, so that it never
+    blocks the student's next change (`preferences_set` accepts only this
+    course's papers)."""
     ranked = [
         p.reading
         for p in PaperPreference.objects.filter(
-            course=course, student=student, reading__presentable=True
+            course=course,
+            student=student,
+            reading__presentable=True,
+            reading__session__course=course,
         )
         .select_related("reading__session")
         .order_by("rank")

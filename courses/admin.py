@@ -4,20 +4,30 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from grading.admin import GradeComponentInline, LetterCutoffInline, letter_scale_save
 from grading.models import GradeComponent, LetterCutoff
 
-from . import polls, signups
-from .admin_scope import CourseScopedAdminMixin
+from . import polls, services, signups
+from .admin_scope import (
+    CourseScopedAdminMixin,
+    course_people,
+    taught_course_filter,
+)
 from .models import (
     Announcement,
     Course,
     Membership,
     Poll,
+    PollAnswer,
     PollChoice,
     PresentationSignup,
     Reading,
@@ -46,24 +56,6 @@ class ThemeInline(admin.TabularInline):
     fields = ["order", "title"]
 
 
-class GradeComponentInline(admin.TabularInline):
-    model = GradeComponent
-    extra = 0
-    show_change_link = True  # its items are edited on the component's own page
-    fields = ["order", "name", "weight", "description", "drop_lowest", "weighting"]
-
-
-class LetterCutoffInline(admin.TabularInline):
-    model = LetterCutoff
-    extra = 0
-    fields = ["letter", "minimum"]
-    verbose_name = "letter grade cut-off"
-    verbose_name_plural = (
-        "Letter scale (leave empty for the default: A 94, A- 90, B+ 87, B 84, B- 80, "
-        "C+ 77, C 74, C- 70, D+ 67, D 64, D- 61, F 0)"
-    )
-
-
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
@@ -83,8 +75,31 @@ class ResourceInline(admin.TabularInline):
     fields = ["category", "order", "title", "url", "description"]
 
 
+class MembershipForm(forms.ModelForm):
+    """A membership is a person's role in a course: the role may change, the
+    person and the course never (delete it and add another instead)."""
+
+    class Meta:
+        model = Membership
+        fields = ["course", "user", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "user" in self.changed_data:
+            self.add_error(
+                "user",
+                "A membership stays with its person: delete it and add one for the other "
+                "person instead.",
+            )
+        return cleaned
+
+
 class MembershipInline(admin.TabularInline):
+    """Saved through `courses.services` (see `CourseAdmin.save_formset`), so an
+    instructor added, demoted or removed here gains or loses admin access."""
+
     model = Membership
+    form = MembershipForm
     extra = 0
     fields = ["user", "role"]
     autocomplete_fields = ["user"]
@@ -157,6 +172,23 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         if warning:
             messages.warning(request, warning)
 
+    def save_formset(self, request, form, formset, change) -> None:
+        # Rows with a rule are written through their service; the lists that
+        # `save(commit=False)` fills are what the admin's change message names.
+        if formset.model is Membership:
+            memberships = formset.save(commit=False)
+            for membership in formset.deleted_objects:
+                services.membership_remove(course=membership.course, user=membership.user)
+            for membership in memberships:
+                saved = services.membership_set(
+                    course=form.instance, user=membership.user, role=membership.role
+                )
+                membership.pk = saved.pk
+        elif formset.model is LetterCutoff:
+            letter_scale_save(course=form.instance, formset=formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A new course has no instructor yet, so only a superuser can create one.
         return request.user.is_superuser
@@ -197,6 +229,15 @@ class SessionAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [ReadingInline]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A session's theme is one of its course's (the model checks it too).
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "theme" and object_id:
+            session = self.get_queryset(request).filter(pk=object_id).first()
+            if session is not None:
+                kwargs["queryset"] = Theme.objects.filter(course_id=session.course_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Reading)
 class ReadingAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
@@ -224,11 +265,31 @@ class AnnouncementAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
+    """Roles are given, changed and taken through `courses.services`, as on the
+    roster page: an instructor gets admin access, and loses it once they are an
+    instructor nowhere."""
+
+    form = MembershipForm
     list_display = ["user", "course", "role"]
     list_filter = ["course", "role"]
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "course"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "user"] if obj is not None else fields
+
+    def save_model(self, request, obj: Membership, form, change: bool) -> None:
+        saved = services.membership_set(course=obj.course, user=obj.user, role=obj.role)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj: Membership) -> None:
+        services.membership_remove(course=obj.course, user=obj.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membership in queryset.select_related("course", "user"):
+            self.delete_model(request, membership)
 
 
 class PresentationSignupAdminForm(forms.ModelForm):
@@ -333,17 +394,81 @@ class PresentationSignupAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             )
 
 
+class PollAdminForm(forms.ModelForm):
+    """The poll's own fields, checked by the poll rules (`courses.polls`); its
+    choices are checked by `PollChoiceFormSet`, and both are saved in one call
+    to the poll services."""
+
+    class Meta:
+        model = Poll
+        fields = ["course", "session", "question", "kind", "anonymous", "results"]
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        course = cleaned.get("course") or (instance.course if instance.course_id else None)
+        before = Poll.objects.filter(pk=instance.pk).first() if instance.pk else None
+        problems = polls.poll_problems(
+            before=before,
+            answered=bool(before) and PollAnswer.objects.filter(poll=before).exists(),
+            course=course,
+            question=cleaned.get("question", instance.question),
+            kind=cleaned.get("kind", instance.kind),
+            session=cleaned.get("session"),
+            anonymous=cleaned.get("anonymous", instance.anonymous),
+            results=cleaned.get("results", instance.results),
+        )
+        for name, message in problems.items():
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
+
+class PollChoiceFormSet(BaseInlineFormSet):
+    def edits(self) -> list[polls.ChoiceEdit]:
+        """The choices as the form leaves them, deleted ones left out."""
+        return [
+            polls.ChoiceEdit(
+                text=form.cleaned_data["text"],
+                order=form.cleaned_data.get("order") or 0,
+                id=form.instance.pk,
+            )
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        poll = self.instance  # with the kind just chosen on the poll's form
+        before = Poll.objects.filter(pk=poll.pk).first() if poll.pk else None
+        problem = polls.poll_choices_problem(
+            before=before,
+            answered=bool(before) and PollAnswer.objects.filter(poll=before).exists(),
+            kind=poll.kind,
+            choices=self.edits(),
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+
+
 class PollChoiceInline(admin.TabularInline):
     model = PollChoice
+    formset = PollChoiceFormSet
     extra = 3
     fields = ["order", "text"]
 
 
 @admin.register(Poll)
-class PollAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
-    """Polls can be written here too; opening and closing go through
-    `courses.polls.poll_state_set`, like the buttons on the poll page."""
+class PollAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
+    """Polls are written through `courses.polls` (`poll_create`, `poll_update`),
+    so the admin keeps the same promises as the poll pages: once a poll has
+    answers it stays anonymous, shows its results no more widely, and keeps
+    its question, kind and choices. Opening and closing go through
+    `poll_state_set`, like the buttons on the poll page. The history page shows
+    who changed what."""
 
+    form = PollAdminForm
     list_display = ["question", "course", "session", "kind", "state", "anonymous"]
     list_filter = ["course", "state", "kind"]
     search_fields = ["question"]
@@ -351,6 +476,42 @@ class PollAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["state"]
     inlines = [PollChoiceInline]
     actions = ["open_polls", "close_polls"]
+    history_list_display = ["question", "kind", "anonymous", "results", "state"]
+
+    def save_model(self, request, obj: Poll, form, change: bool) -> None:
+        # Nothing yet: the poll is written with its choices in `save_related`.
+        pass
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        choices = next(fs for fs in formsets if fs.model is PollChoice)
+        edits = choices.edits()
+        choices.save(commit=False)  # no write: fills the lists the change message names
+        data, obj = form.cleaned_data, form.instance
+        if not change:
+            poll = polls.poll_create(
+                course=obj.course,
+                question=data["question"],
+                kind=data["kind"],
+                choices=[edit.text for edit in sorted(edits, key=lambda e: e.order)],
+                session=data.get("session"),
+                anonymous=data.get("anonymous", False),
+                results=data["results"],
+            )
+            obj.pk = poll.pk
+            return
+        try:
+            polls.poll_update(
+                poll=obj,
+                question=data.get("question", obj.question),
+                kind=data.get("kind", obj.kind),
+                session=data.get("session"),
+                anonymous=data.get("anonymous", False),
+                results=data.get("results", obj.results),
+                choices=edits,
+            )
+        except polls.PollError as error:
+            # Only an answer that arrived after the form was checked gets here.
+            self.message_user(request, f"Nothing was changed: {error}", messages.ERROR)
 
     def _set_state(self, request: HttpRequest, queryset: QuerySet, state: str) -> None:
         done = 0
@@ -369,3 +530,55 @@ class PollAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Close the selected polls")
     def close_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_state(request, queryset, Poll.State.CLOSED)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CoursePeopleUserAdmin(UserAdmin):
+    """Django's user admin, for instructors narrowed to the people of the courses
+    they teach (any role), in the list, its search and filters and the user
+    pages. One exception, so that a new member can be added: the person box of a
+    membership form also finds anyone by their exact username or email address
+    (never by a part of it, so the user table cannot be browsed)."""
+
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+
+    def get_list_filter(self, request: HttpRequest):
+        return [taught_course_filter("memberships__course"), *super().get_list_filter(request)]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=course_people(request).values("pk"))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term and not request.user.is_superuser and _picking_a_new_member(request):
+            found = User.objects.filter(
+                Q(pk__in=found.values("pk")) | Q(username__iexact=term) | Q(email__iexact=term)
+            ).order_by("username")
+            may_have_duplicates = False
+        return found, may_have_duplicates
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        if obj is None or request.user.is_superuser:
+            return allowed
+        return allowed and self.get_queryset(request).filter(pk=obj.pk).exists()
+
+
+def _picking_a_new_member(request: HttpRequest) -> bool:
+    """Is this the autocomplete of a membership's person box?"""
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("app_label") == Membership._meta.app_label
+        and request.GET.get("model_name") == Membership._meta.model_name
+        and request.GET.get("field_name") == "user"
+    )

@@ -1,19 +1,41 @@
 """The admin, scoped to courses: an instructor sees and edits only the rows of
-the courses they teach, in the courses app's admin and the grading app's."""
+the courses they teach, in the courses app's admin and the grading app's.
+
+Every way the admin reads or picks a row goes through a scoped queryset: the
+lists, their search and filters, the add and change forms (an object's page
+loads it through `get_queryset`; the history pages check the object), every
+foreign-key menu (a menu of a course model lists what that model's own admin
+would list), and the autocomplete boxes (which search the *target* model's
+admin). On a change form an object stays in its course: a field leading to
+the course is read-only, or may only point to something of the same course.
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth import get_user_model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from .models import Course, Membership, Reading, Session, Theme
+from .models import Course, Membership
 
 
 def taught_course_ids(request: HttpRequest) -> QuerySet:
     return Membership.objects.filter(user=request.user, role=Membership.Role.INSTRUCTOR).values(
         "course_id"
     )
+
+
+def course_people(request: HttpRequest) -> QuerySet:
+    """The people the user may see in the admin: everyone for a superuser, else
+    the members (any role) of the courses they teach."""
+    users = get_user_model().objects.all()
+    if request.user.is_superuser:
+        return users
+    members = Membership.objects.filter(course_id__in=taught_course_ids(request))
+    return users.filter(pk__in=members.values("user_id"))
 
 
 def taught_course_filter(lookup: str) -> type[admin.SimpleListFilter]:
@@ -37,6 +59,15 @@ def taught_course_filter(lookup: str) -> type[admin.SimpleListFilter]:
     return TaughtCourseFilter
 
 
+def course_of(obj: Model, lookup: str) -> Course | None:
+    """The course an object belongs to, following `lookup` ("session__course")."""
+    for name in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
+
+
 class CourseScopedAdminMixin:
     """Instructors see and edit only the courses they teach; superusers see all.
 
@@ -46,11 +77,16 @@ class CourseScopedAdminMixin:
     course_lookup = "course"
 
     def get_list_filter(self, request: HttpRequest):
-        # Django's own related filter would list every course in the database.
-        return [
-            taught_course_filter(self.course_lookup) if name == self.course_lookup else name
-            for name in super().get_list_filter(request)
-        ]
+        # Django's own related filters would list every row of the database
+        # (every course, every item): list only what the scoped rows point to.
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if entry == self.course_lookup:
+                entry = taught_course_filter(self.course_lookup)
+            elif isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request)
@@ -75,16 +111,48 @@ class CourseScopedAdminMixin:
         return super().has_delete_permission(request, obj) and self._in_scope(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if not request.user.is_superuser:
-            related = db_field.related_model
-            if related is Course:
-                kwargs["queryset"] = Course.objects.filter(id__in=taught_course_ids(request))
-            elif related in (Session, Theme):
-                kwargs["queryset"] = related.objects.filter(
-                    course_id__in=taught_course_ids(request)
-                )
-            elif related is Reading:
-                kwargs["queryset"] = Reading.objects.filter(
-                    session__course_id__in=taught_course_ids(request)
-                )
+        # A menu of courses, sessions, items...: what that model's admin lists.
+        related = db_field.related_model
+        if "queryset" not in kwargs and self.admin_site.is_registered(related):
+            related_admin = self.admin_site.get_model_admin(related)
+            if isinstance(related_admin, CourseScopedAdminMixin):
+                kwargs["queryset"] = related_admin.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # An object never moves to another course (its answers, scores or
+        # sign-ups would go with it).
+        if obj is not None and self.course_lookup == "course" and "course" not in fields:
+            fields.append("course")
+        return fields
+
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        head, _, rest = self.course_lookup.partition("__")
+        if obj is None or not rest:
+            return form
+        course = course_of(obj, self.course_lookup)
+        label = self.model._meta.verbose_name
+
+        class StaysInItsCourse(form):
+            """An object reached from its course through another one (a paper
+            through its session) may move to another of the same course only."""
+
+            def clean(self):
+                cleaned = super().clean()
+                target = cleaned.get(head)
+                if target is not None and course_of(target, rest) != course:
+                    target_label = target._meta.verbose_name
+                    self.add_error(
+                        head,
+                        forms.ValidationError(
+                            f"This {label} belongs to {course.code}; choose a {target_label} "
+                            f"of {course.code}.",
+                            code="other_course",
+                        ),
+                    )
+                return cleaned
+
+        StaysInItsCourse.__name__ = form.__name__
+        return StaysInItsCourse

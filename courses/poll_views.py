@@ -18,7 +18,7 @@ from grading.services import GradingError
 from grading.services.participation import participation_score as participation_score_set
 
 from . import polls
-from .access import STAFF_ROLES, CourseAccess, course_view
+from .access import STAFF_ROLES, CourseAccess, course_access, course_view
 from .forms import PollForm
 from .models import Membership, Poll, PollAnswer, Session
 from .spreadsheets import csv_download
@@ -184,7 +184,7 @@ def poll_answers_csv(request: HttpRequest, access: CourseAccess, poll_id: int) -
         # Anonymous means anonymous, for the staff too: no name, username or time
         # order that could be matched to who was in the room.
         writer.writerow(["Answer"])
-        rows = sorted(_answer_text(answer) for answer in answers)
+        rows = sorted((_answer_text(answer) for answer in answers), key=polls.text_order)
         for text in rows:
             writer.writerow([text])
         return response
@@ -257,6 +257,15 @@ def participation_score(request: HttpRequest, access: CourseAccess) -> HttpRespo
 @login_required
 @require_GET
 def poll_short(request: HttpRequest, poll_id: int) -> HttpResponse:
-    """/p/<id>: short enough to type on a phone from the projector."""
-    poll = get_object_or_404(Poll.objects.select_related("course"), pk=poll_id)
-    return redirect("courses:poll", slug=poll.course.slug, poll_id=poll.pk)
+    """/p/<id>: short enough to type on a phone from the projector. To anyone
+    who may not see the poll (not a member of its course, or a student and the
+    poll a draft) it is 404, as an id that does not exist: the address names
+    no course it does not take you into."""
+    slug = Poll.objects.filter(pk=poll_id).values_list("course__slug", flat=True).first()
+    try:
+        if slug is None:
+            raise Http404
+        poll = _poll(course_access(request, slug, members_only=True), poll_id)
+    except Http404 as exc:
+        raise Http404("No such poll.") from exc
+    return redirect("courses:poll", slug=slug, poll_id=poll.pk)

@@ -1,5 +1,11 @@
-"""In-class polls: creating, opening and closing them, answering, the counts,
-and the participation record built from them."""
+"""In-class polls: creating, editing, opening and closing them, answering, the
+counts, and the participation record built from them.
+
+Promises hold: once a poll has answers, what its students were told when they
+answered stays true. `poll_update` (the one way a poll is edited, from the
+admin or any page) keeps an anonymous poll anonymous, shows its results no more
+widely (never < once closed < live), and keeps its question, kind and choices.
+Answers and edits of one poll take the poll's row lock in turn."""
 
 from __future__ import annotations
 
@@ -23,6 +29,102 @@ class PollError(CourseError):
     """A poll action that breaks a rule; the message is for the person who tried."""
 
 
+# From the narrowest to the widest; once a poll has answers its results may
+# only become narrower (what the students were told when they answered holds).
+RESULTS_WIDTH = {Poll.Results.NEVER: 0, Poll.Results.AFTER_CLOSE: 1, Poll.Results.LIVE: 2}
+
+
+@dataclass(frozen=True)
+class ChoiceEdit:
+    """One choice as an edit form leaves it: `id` is None for a new choice."""
+
+    text: str
+    order: int = 0
+    id: int | None = None
+
+
+def choices_problem(kind: str, texts: Sequence[str]) -> str | None:
+    """What is wrong with these choices for a poll of this kind, or None: a
+    choice poll has 2 to 12 different choices, a short-text poll none."""
+    if kind == Poll.Kind.TEXT:
+        return "A short-text poll has no choices; delete them." if texts else None
+    if not 2 <= len(texts) <= MAX_CHOICES:
+        return f"A choice poll needs 2 to {MAX_CHOICES} choices, one per line."
+    if len({t.casefold() for t in texts}) != len(texts):
+        return "Two choices are the same."
+    if any(len(text) > CHOICE_MAX_LENGTH for text in texts):
+        return f"Keep each choice under {CHOICE_MAX_LENGTH} characters."
+    return None
+
+
+def poll_problems(
+    *,
+    before: Poll | None,
+    answered: bool,
+    course: Course | None,
+    question: str,
+    kind: str,
+    session: Session | None,
+    anonymous: bool,
+    results: str,
+) -> dict[str, str]:
+    """What is wrong with a poll's settings, by field, in words. `before` is the
+    poll as stored (None for a new one) and `answered` whether anyone has
+    answered it: then it cannot become named, show its results more widely, or
+    ask something else (question or kind) than what was answered."""
+    problems: dict[str, str] = {}
+    if kind not in Poll.Kind.values:
+        problems["kind"] = "Choose single choice, multiple choice or short text."
+    if results not in RESULTS_WIDTH:
+        problems["results"] = "Choose when the results are shown to students."
+    if not question.strip():
+        problems["question"] = "Write the question."
+    if session is not None and course is not None and session.course_id != course.pk:
+        problems["session"] = "That session belongs to another course."
+    if before is None or not answered or "kind" in problems or "results" in problems:
+        return problems
+    if before.anonymous and not anonymous:
+        problems["anonymous"] = (
+            "Students answered this poll as an anonymous one; it stays anonymous."
+        )
+    if RESULTS_WIDTH[results] > RESULTS_WIDTH[before.results]:
+        problems["results"] = (
+            f"Students answered when the results were “{before.get_results_display()}”; "
+            "they can be shown less widely now, not more."
+        )
+    if kind != before.kind:
+        problems["kind"] = "Students already answered this poll; its kind cannot change."
+    if question.strip() != before.question:
+        problems["question"] = (
+            "Students already answered this question; it cannot be reworded. "
+            "Ask a new poll instead."
+        )
+    return problems
+
+
+def poll_choices_problem(
+    *, before: Poll | None, answered: bool, kind: str, choices: Sequence[ChoiceEdit]
+) -> str | None:
+    """What is wrong with a poll's choices, or None: the count and sameness
+    rules of `choices_problem`, choices of this poll only, and, once the poll
+    has answers, the same choices (they may be put in another order)."""
+    texts = [c.text.strip() for c in choices]
+    if any(not text for text in texts):
+        return "Write each choice, or delete it."
+    problem = choices_problem(kind, texts)
+    if problem or before is None:
+        return problem
+    stored = dict(before.choices.values_list("pk", "text"))
+    if any(c.id is not None and c.id not in stored for c in choices):
+        return "A choice of another poll cannot be moved here."
+    if answered and {c.id: c.text.strip() for c in choices} != stored:
+        return (
+            "Students already answered this poll; its choices cannot be added, removed "
+            "or reworded (only put in another order)."
+        )
+    return None
+
+
 @transaction.atomic
 def poll_create(
     *,
@@ -34,35 +136,113 @@ def poll_create(
     anonymous: bool = False,
     results: str = Poll.Results.AFTER_CLOSE,
 ) -> Poll:
-    """A draft poll; a choice poll needs 2 to 12 different choices."""
-    question = question.strip()
-    if not question:
-        raise PollError("Write the question.")
-    if session is not None and session.course_id != course.pk:
-        raise PollError("That session belongs to another course.")
-    texts = [text.strip() for text in choices if text.strip()]
-    if kind == Poll.Kind.TEXT:
-        texts = []
-    elif not 2 <= len(texts) <= MAX_CHOICES:
-        raise PollError(f"A choice poll needs 2 to {MAX_CHOICES} choices, one per line.")
-    elif len({t.casefold() for t in texts}) != len(texts):
-        raise PollError("Two choices are the same.")
-    elif any(len(text) > CHOICE_MAX_LENGTH for text in texts):
-        raise PollError(f"Keep each choice under {CHOICE_MAX_LENGTH} characters.")
+    """A draft poll; a choice poll needs 2 to 12 different choices (a short-text
+    poll ignores any), and its session is one of its course's."""
+    problems = poll_problems(
+        before=None,
+        answered=False,
+        course=course,
+        question=question,
+        kind=kind,
+        session=session,
+        anonymous=anonymous,
+        results=results,
+    )
+    if problems:
+        raise PollError(next(iter(problems.values())))
+    texts = [] if kind == Poll.Kind.TEXT else [t.strip() for t in choices if t.strip()]
+    problem = choices_problem(kind, texts)
+    if problem:
+        raise PollError(problem)
     poll = Poll(
         course=course,
         session=session,
-        question=question,
+        question=question.strip(),
         kind=kind,
         anonymous=anonymous,
         results=results,
     )
     poll.full_clean()
     poll.save()
-    PollChoice.objects.bulk_create(
-        PollChoice(poll=poll, text=text, order=n) for n, text in enumerate(texts)
-    )
+    # One by one (at most twelve), so that each choice's history records who made it.
+    for n, text in enumerate(texts):
+        PollChoice.objects.create(poll=poll, text=text, order=n)
     return poll
+
+
+@transaction.atomic
+def poll_update(
+    *,
+    poll: Poll,
+    question: str,
+    kind: str,
+    session: Session | None,
+    anonymous: bool,
+    results: str,
+    choices: Sequence[ChoiceEdit],
+) -> Poll:
+    """Change a poll's wording, kind, session, anonymity, results or choices
+    (its state changes through `poll_state_set`, its course never). Under the
+    poll's row lock, which answers take too, so no answer slips in between the
+    check and the change: once a poll has answers it stays anonymous if it was,
+    its results are shown no more widely than when students answered, and its
+    question, kind and choices stay what was answered. The poll's history
+    records who changed it, and what happened to its choices."""
+    poll = Poll.objects.select_for_update().select_related("course").get(pk=poll.pk)
+    answered = PollAnswer.objects.filter(poll=poll).exists()
+    problems = poll_problems(
+        before=poll,
+        answered=answered,
+        course=poll.course,
+        question=question,
+        kind=kind,
+        session=session,
+        anonymous=anonymous,
+        results=results,
+    )
+    problem = poll_choices_problem(before=poll, answered=answered, kind=kind, choices=choices)
+    if problems or problem:
+        raise PollError(" ".join([*problems.values(), *([problem] if problem else [])]))
+    described = _choices_apply(poll, choices)
+    poll.question = question.strip()
+    poll.kind = kind
+    poll.session = session
+    poll.anonymous = anonymous
+    poll.results = results
+    poll.full_clean()
+    poll._change_reason = described
+    poll.save()
+    return poll
+
+
+def _choices_apply(poll: Poll, choices: Sequence[ChoiceEdit]) -> str:
+    """Store the choices (a reworded choice becomes a new one, which only an
+    unanswered poll allows) and say what changed, for the poll's history."""
+    stored = {c.pk: c for c in poll.choices.all()}
+    kept = {c.id: c for c in choices if c.id in stored and stored[c.id].text == c.text.strip()}
+    removed = [c for pk, c in stored.items() if pk not in kept]
+    for choice in removed:
+        choice.delete()
+    added = []
+    for edit in choices:
+        text = edit.text.strip()
+        if edit.id in kept:
+            choice = stored[edit.id]
+            if choice.order != edit.order:
+                choice.order = edit.order
+                choice.save(update_fields=["order"])
+        else:
+            added.append(PollChoice.objects.create(poll=poll, text=text, order=edit.order))
+    said = []
+    if added:
+        said.append("added " + ", ".join(f"“{c.text}”" for c in added))
+    if removed:
+        said.append("removed " + ", ".join(f"“{c.text}”" for c in removed))
+    if not said:
+        return ""
+    described = "Choices " + "; ".join(said)
+    # The history's reason column holds 100 characters.
+    return described if len(described) <= 100 else described[:99] + "…"
 
 
 TRANSITIONS = {
@@ -147,6 +327,11 @@ def _poll_answer(*, poll, student, choice_ids, text) -> PollAnswer:
     return answer
 
 
+def text_order(text: str) -> tuple[str, str]:
+    """Answers' texts in alphabetical order, whatever their case, then exactly."""
+    return (text.casefold(), text)
+
+
 @dataclass(frozen=True)
 class ChoiceCount:
     choice: PollChoice
@@ -182,10 +367,10 @@ def poll_results(poll: Poll) -> PollResults:
         course_id=poll.course_id, role=Membership.Role.STUDENT
     ).count()
     if poll.kind == Poll.Kind.TEXT:
-        texts = list(
-            PollAnswer.objects.filter(poll=poll)
-            .order_by("answered_at")
-            .values_list("text", flat=True)
+        # Never in the order they arrived: that order could be matched to who
+        # spoke up or typed when, and the texts are shown without names anyway.
+        texts = sorted(
+            PollAnswer.objects.filter(poll=poll).values_list("text", flat=True), key=text_order
         )
         return PollResults(poll, answers, students, texts=texts)
     counted = poll.choices.annotate(n=Count("answers")).order_by("order", "id")

@@ -1,16 +1,104 @@
+"""The grading admin, scoped to the instructor's courses (`courses.admin_scope`),
+and the grading inlines of the course page (the components and the letter
+scale), which the courses admin shows."""
+
 from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from courses.admin_scope import CourseScopedAdminMixin, taught_course_ids
-from courses.models import Membership, Session
+from courses.admin_scope import CourseScopedAdminMixin
+from courses.models import Course, Membership
 
 from . import services
-from .models import GradeComponent, GradeImport, GradeItem, Score, Submission
+from .models import GradeComponent, GradeImport, GradeItem, LetterCutoff, Score, Submission
+
+
+class GradeComponentInline(admin.TabularInline):
+    model = GradeComponent
+    extra = 0
+    show_change_link = True  # its items are edited on the component's own page
+    fields = ["order", "name", "weight", "description", "drop_lowest", "weighting"]
+
+
+def letter_scale_problem(cutoffs: Sequence[tuple[str, Decimal]]) -> str | None:
+    """What is wrong with a letter scale, or None. Empty means the default
+    scale; otherwise every letter is different (in any case), every minimum is
+    different and from 0 to 100, and the lowest is 0, so that every percentage
+    has a letter."""
+    if not cutoffs:
+        return None
+    letters = [letter.strip() for letter, _ in cutoffs]
+    minimums = [minimum for _, minimum in cutoffs]
+    if any(not letter for letter in letters):
+        return "Write each letter, or delete its row."
+    if len({letter.casefold() for letter in letters}) != len(letters):
+        return "Two cut-offs have the same letter."
+    if any(not Decimal(0) <= minimum <= Decimal(100) for minimum in minimums):
+        return "Each minimum is a percentage from 0 to 100."
+    if len(set(minimums)) != len(minimums):
+        return "Two letters have the same minimum."
+    if min(minimums) != 0:
+        return "The lowest letter starts at 0, so that every percentage has a letter."
+    return None
+
+
+@transaction.atomic
+def letter_scale_set(*, course: Course, cutoffs: Sequence[tuple[str, Decimal]]) -> None:
+    """Replace a course's letter scale as a whole (so letters can swap their
+    minimums in one save), under `letter_scale_problem`'s rule."""
+    problem = letter_scale_problem(cutoffs)
+    if problem:
+        raise services.GradingError(problem)
+    Course.objects.select_for_update().get(pk=course.pk)
+    LetterCutoff.objects.filter(course=course).delete()
+    for letter, minimum in cutoffs:
+        LetterCutoff.objects.create(course=course, letter=letter.strip(), minimum=minimum)
+
+
+class LetterScaleFormSet(BaseInlineFormSet):
+    def cutoffs(self) -> list[tuple[str, Decimal]]:
+        """The scale as the form leaves it, deleted rows left out."""
+        return [
+            (form.cleaned_data["letter"], form.cleaned_data["minimum"])
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        problem = letter_scale_problem(self.cutoffs())
+        if problem:
+            raise forms.ValidationError(problem)
+
+
+class LetterCutoffInline(admin.TabularInline):
+    model = LetterCutoff
+    formset = LetterScaleFormSet
+    extra = 0
+    fields = ["letter", "minimum"]
+    verbose_name = "letter grade cut-off"
+    verbose_name_plural = (
+        "Letter scale (leave empty for the default: A 94, A- 90, B+ 87, B 84, B- 80, "
+        "C+ 77, C 74, C- 70, D+ 67, D 64, D- 61, F 0)"
+    )
+
+
+def letter_scale_save(*, course: Course, formset: LetterScaleFormSet) -> None:
+    """The course page's letter scale, saved through `letter_scale_set`."""
+    formset.save(commit=False)  # no write: fills the lists the change message names
+    if formset.has_changed():
+        letter_scale_set(course=course, cutoffs=formset.cutoffs())
 
 
 class GradeItemInline(admin.TabularInline):
@@ -37,6 +125,31 @@ class GradeComponentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     inlines = [GradeItemInline]
 
 
+class GradeItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = GradeItem
+        fields = [
+            "component",
+            "title",
+            "points_possible",
+            "due_at",
+            "order",
+            "accepts_text",
+            "accepts_url",
+            "accepts_file",
+            "submissions_open",
+            "allow_late",
+            "session",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        component, session = cleaned.get("component"), cleaned.get("session")
+        if component and session and session.course_id != component.course_id:
+            self.add_error("session", "Choose a session of the item's course.")
+        return cleaned
+
+
 @admin.register(GradeItem)
 class GradeItemAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
     course_lookup = "component__course"
@@ -61,15 +174,7 @@ class GradeItemAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
     ]
     readonly_fields = ["released"]
     actions = ["release", "unrelease"]
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "component" and not request.user.is_superuser:
-            kwargs["queryset"] = GradeComponent.objects.filter(
-                course_id__in=taught_course_ids(request)
-            )
-        if db_field.name == "session" and not request.user.is_superuser:
-            kwargs["queryset"] = Session.objects.filter(course_id__in=taught_course_ids(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    form = GradeItemAdminForm
 
     def _release(self, request: HttpRequest, queryset: QuerySet, released: bool) -> None:
         changed = sum(
@@ -142,13 +247,6 @@ class ScoreAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
         if obj is not None:
             fields += ["item", "student"]  # a score never moves to another item or student
         return fields
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "item" and not request.user.is_superuser:
-            kwargs["queryset"] = GradeItem.objects.filter(
-                component__course_id__in=taught_course_ids(request)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Score, form, change: bool) -> None:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from .core import Course, Session
 
@@ -27,6 +28,8 @@ class Poll(models.Model):
         CLOSED = "closed", "Closed"
 
     class Results(models.TextChoices):
+        # From the narrowest to the widest: once a poll has answers, its results
+        # may only move to the left (`courses.polls.poll_update`).
         NEVER = "never", "Never shown to students"
         AFTER_CLOSE = "after_close", "Shown to students once closed"
         LIVE = "live", "Shown to students live"
@@ -47,6 +50,9 @@ class Poll(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = PollQuerySet.as_manager()
+    # Who changed what and when: the admin's history page shows it. Choice edits
+    # are summed up in the poll's own record (`courses.polls.poll_update`).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -87,6 +93,8 @@ class PollChoice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["poll", "order", "id"]

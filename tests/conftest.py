@@ -13,9 +13,14 @@ from courses.models import Membership
 
 from .factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
 
-# In CI (CI_STRICT=1) a skipped test is a failed test: a browser or database
-# that is missing there must turn the run red, not quietly shrink it.
-STRICT = os.environ.get("CI_STRICT", "") not in ("", "0")
+# CI_STRICT=1: a test that did not run fails the run (tests/strictness.py).
+from .strictness import (  # noqa: F401
+    STRICT,
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_terminal_summary,
+)
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,16 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-        report.outcome = "failed"
-        report.longrepr = f"Skipped under CI_STRICT=1, which counts as a failure: {reason}"
 
 
 def pytest_collection_modifyitems(config, items):

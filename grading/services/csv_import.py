@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from courses.models import Course
 from courses.spreadsheets import FORMULA_STARTS
+from coursesite.converters import id_or_none
 
 from ..models import GradeImport, GradeItem, Score
 from ..selectors import course_items, course_students, mark_text, points_text
@@ -139,11 +140,20 @@ def import_text_decode(raw: bytes) -> str:
 class _Columns:
     """What each header of the file means for this course."""
 
-    def __init__(self, header: list[str], items: list[GradeItem], plan: ImportPlan) -> None:
+    def __init__(
+        self, header: list[str], course: Course, items: list[GradeItem], plan: ImportPlan
+    ) -> None:
         keys = {title.strip().casefold() for title in header}
         # Our export names items "Title (our id)"; another system's ids are its own,
         # so there only an exact title match counts.
         self.own_ids = "username" in keys and "id" not in keys
+        # Our ids of another course's items: that course's export, which must not
+        # land on this course's items of the same title.
+        foreign = (
+            _other_course_item_ids(header, course, {item.pk for item in items})
+            if self.own_ids
+            else set()
+        )
         self.username: int | None = None
         self.email: int | None = None
         self.name: int | None = None
@@ -168,7 +178,7 @@ class _Columns:
             elif key in READ_ONLY_HEADERS or key.endswith(READ_ONLY_SUFFIXES):
                 plan.ignored_columns.append(title)
             else:
-                item = self._item(title, by_id, by_title, plan, own_ids=self.own_ids)
+                item = self._item(title, by_id, by_title, foreign, plan, own_ids=self.own_ids)
                 if item is None:
                     continue
                 if item.pk in used:
@@ -184,10 +194,22 @@ class _Columns:
             )
 
     @staticmethod
-    def _item(title, by_id, by_title, plan: ImportPlan, *, own_ids: bool) -> GradeItem | None:
+    def _item(
+        title, by_id, by_title, foreign: set[int], plan: ImportPlan, *, own_ids: bool
+    ) -> GradeItem | None:
         match = ITEM_HEADER.match(title)
         if match:
             named, pk = match["title"], int(match["id"])
+            if pk in foreign:
+                plan.problems.append(
+                    Problem(
+                        1,
+                        f"Column “{title}” is an item of another course's gradebook, not of "
+                        "this one. Import the file into its own course, or copy the scores "
+                        "into this course's export.",
+                    )
+                )
+                return None
             item = by_id.get(pk) if own_ids else None
             if item is not None and item.title == named:
                 return item
@@ -213,6 +235,19 @@ class _Columns:
             return None
         plan.ignored_columns.append(title)
         return None
+
+
+def _other_course_item_ids(header: list[str], course: Course, own: set[int]) -> set[int]:
+    """The ids in "Title (id)" headers that are items of another course."""
+    named = {id_or_none(m["id"]) for m in map(ITEM_HEADER.match, (t.strip() for t in header)) if m}
+    unknown = named - own - {None}
+    if not unknown:
+        return set()
+    return set(
+        GradeItem.objects.filter(pk__in=unknown)
+        .exclude(component__course=course)
+        .values_list("pk", flat=True)
+    )
 
 
 def _cell(row: list[str], index: int | None) -> str:
@@ -249,7 +284,7 @@ def import_plan(*, course: Course, text: str) -> ImportPlan:
             plan.problems.append(Problem(1, "The file is empty."))
             return plan
         items = course_items(course)
-        columns = _Columns(header, items, plan)
+        columns = _Columns(header, course, items, plan)
         plan.items = [item for _, item in columns.items]
         if columns.username is None and columns.email is None:
             return plan

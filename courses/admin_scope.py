@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from coursesite.converters import id_or_none
+
 from .models import Course, Membership
 
 
@@ -46,15 +48,23 @@ def taught_course_filter(lookup: str) -> type[admin.SimpleListFilter]:
         parameter_name = "course"
 
         def lookups(self, request, model_admin):
+            return [(course.pk, str(course)) for course in self._courses(request)]
+
+        def queryset(self, request, queryset):
+            if not self.value():
+                return queryset
+            # A course typed into the address that the user does not teach
+            # selects nothing (not who else is in it).
+            if not self._courses(request).filter(pk=id_or_none(self.value())).exists():
+                return queryset.none()
+            return queryset.filter(**{f"{lookup}__id": self.value()})
+
+        @staticmethod
+        def _courses(request) -> QuerySet:
             courses = Course.objects.all()
             if not request.user.is_superuser:
                 courses = courses.filter(id__in=taught_course_ids(request))
-            return [(course.pk, str(course)) for course in courses]
-
-        def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{f"{lookup}__id": self.value()})
-            return queryset
+            return courses
 
     return TaughtCourseFilter
 

@@ -17,8 +17,12 @@ from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, models, transaction
 
-from ..models import Course, Membership
-from ..services import instructors_group_ensure
+from grading.models import Score
+from grading.services import score_problem
+
+from ..models import Course, Membership, Poll
+from ..polls import choices_problem, poll_problems
+from ..services import instructor_access_sync
 from .archive import FILES, ROWS, Archive, BackupError, copy_stream, read_archive
 from .contents import course_rows, current_schema, file_names, file_storage, row_counts
 
@@ -90,15 +94,46 @@ def _deserialized(archive: Archive) -> list:
 
 
 def _grant_instructors(course: Course) -> None:
-    """What membership_set gives an instructor: admin access through the group."""
+    """What `membership_set` gives an instructor, by the same rule: admin
+    access through the group."""
     instructors = get_user_model().objects.filter(
         memberships__course=course, memberships__role=Membership.Role.INSTRUCTOR
     )
-    if instructors.exists():
-        group = instructors_group_ensure()
-        for user in instructors:
-            user.groups.add(group)
-        instructors.filter(is_staff=False).update(is_staff=True)
+    for user in instructors:
+        instructor_access_sync(user=user)
+
+
+def _broken_rules(course: Course) -> list[str]:
+    """The loaded rows that break a rule the services hold (the database's
+    constraints hold the rest): a poll whose choices do not fit its kind or
+    whose session is of another course, a score over its item's cap. The rows
+    themselves are restored as they were, with their history, not rewritten
+    through the services: a restore is not a new edit."""
+    problems = []
+    loaded = (
+        Poll.objects.filter(course=course).select_related("session").prefetch_related("choices")
+    )
+    for poll in loaded.order_by("pk"):
+        texts = [choice.text for choice in poll.choices.all()]
+        settings_problems = poll_problems(
+            before=None,
+            answered=False,
+            course=course,
+            question=poll.question,
+            kind=poll.kind,
+            session=poll.session,
+            anonymous=poll.anonymous,
+            results=poll.results,
+        )
+        problem = next(iter(settings_problems.values()), None) or choices_problem(poll.kind, texts)
+        if problem:
+            problems.append(f"poll {poll.pk} (“{poll.question[:60]}”): {problem}")
+    scores = Score.objects.filter(item__component__course=course).select_related("item")
+    for score in scores.order_by("pk"):
+        problem = score_problem(score.item, score.points, score.excused, score.comment)
+        if problem:
+            problems.append(f"score {score.pk} ({score.item.title}): {problem}")
+    return problems
 
 
 def _reset_sequences(models_loaded: list[type[models.Model]]) -> None:
@@ -133,6 +168,13 @@ def import_course(path: Path) -> Restored:
                 # they were and no history row is added.
                 obj.save(force_insert=True)
             course = Course.objects.get(slug=archive.slug)
+            broken = _broken_rules(course)
+            if broken:
+                shown = "; ".join(broken[:5]) + ("; …" if len(broken) > 5 else "")
+                raise BackupError(
+                    f"Nothing was imported: {len(broken)} row(s) of the archive break the "
+                    f"site's rules ({shown})."
+                )
             _grant_instructors(course)
             loaded = [model for model, _ in course_rows(course)]
             _reset_sequences(loaded)

@@ -223,7 +223,6 @@ def _choices_apply(poll: Poll, choices: Sequence[ChoiceEdit]) -> str:
     removed = [c for pk, c in stored.items() if pk not in kept]
     for choice in removed:
         choice.delete()
-    added = []
     for edit in choices:
         text = edit.text.strip()
         if edit.id in kept:
@@ -232,12 +231,14 @@ def _choices_apply(poll: Poll, choices: Sequence[ChoiceEdit]) -> str:
                 choice.order = edit.order
                 choice.save(update_fields=["order"])
         else:
-            added.append(PollChoice.objects.create(poll=poll, text=text, order=edit.order))
+            PollChoice.objects.create(poll=poll, text=text, order=edit.order)
+    before = [c.text for c in stored.values()]
+    after = [c.text.strip() for c in choices]
     said = []
-    if added:
-        said.append("added " + ", ".join(f"“{c.text}”" for c in added))
-    if removed:
-        said.append("removed " + ", ".join(f"“{c.text}”" for c in removed))
+    if added_texts := [t for t in after if t not in before]:
+        said.append("added " + ", ".join(f"“{t}”" for t in added_texts))
+    if removed_texts := [t for t in before if t not in after]:
+        said.append("removed " + ", ".join(f"“{t}”" for t in removed_texts))
     if not said:
         return ""
     described = "Choices " + "; ".join(said)

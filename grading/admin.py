@@ -53,8 +53,8 @@ def letter_scale_problem(cutoffs: Sequence[tuple[str, Decimal]]) -> str | None:
 
 @transaction.atomic
 def letter_scale_set(*, course: Course, cutoffs: Sequence[tuple[str, Decimal]]) -> None:
-    """Replace a course's letter scale as a whole (so letters can swap their
-    minimums in one save), under `letter_scale_problem`'s rule."""
+    """Replace a course's letter scale as a whole, under `letter_scale_problem`'s
+    rule, one scale change at a time per course."""
     problem = letter_scale_problem(cutoffs)
     if problem:
         raise services.GradingError(problem)

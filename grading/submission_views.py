@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from courses.access import STAFF_ROLES, CourseAccess, course_view
 from courses.models import Membership, PresentationSignup, Session
+from coursesite.converters import id_or_none
 
 from . import services
 from .forms import SubmissionForm, SubmissionGradeForm
@@ -101,7 +102,12 @@ def submission_file(request: HttpRequest, access: CourseAccess, submission_id: i
     if version:
         if not access.is_staff:
             raise Http404("No such file.")
-        record = submission.history.filter(history_id=version).first()
+        history_id = id_or_none(version)
+        record = (
+            submission.history.filter(history_id=history_id).first()
+            if history_id is not None
+            else None
+        )
         if record is None:
             raise Http404("No such version.")
         name = record.file  # history keeps the stored name

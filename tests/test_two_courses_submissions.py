@@ -169,3 +169,24 @@ def test_presenting_in_b_opens_no_responses_in_a(two_courses):
     assert client.get(t.url("grading:session_responses", t.b, b_session.pk)).status_code == 200
     assert client.get(t.url("grading:session_responses", t.a, a_session.pk)).status_code == 403
     assert client.get(t.url("grading:session_responses", t.a, b_session.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("version", ["b-history", "x", "1.5", "\x00", "99999999999999999999"])
+def test_an_earlier_version_is_only_ever_one_of_this_submission(two_courses, media, version):
+    t = two_courses
+    for item in (t.a_item, t.b_item):
+        item.accepts_file = True
+        item.save()
+    mine = submission_save(
+        item=t.a_item, student=t.alice, file=SimpleUploadedFile("a.txt", b"A's file")
+    )
+    submission_save(item=t.b_item, student=t.alice, file=SimpleUploadedFile("b1.txt", b"B one"))
+    submission_save(item=t.b_item, student=t.alice, file=SimpleUploadedFile("b2.txt", b"B two"))
+    b_first = Submission.history.filter(item_id=t.b_item.pk).order_by("history_date").first()
+    asked = str(b_first.history_id) if version == "b-history" else version
+
+    response = t.client(t.bob).get(
+        t.url("grading:submission_file", t.a, mine.pk), {"version": asked}
+    )
+
+    assert response.status_code == 404

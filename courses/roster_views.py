@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import rosters
+from . import rosters, throttles
 from .access import CourseAccess, course_view
 from .forms import JoinForm, RosterConfirmForm, RosterUploadForm
 from .models import Membership
@@ -99,9 +99,22 @@ def join_code(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        guesser = (str(request.user.pk), throttles.client_address(request))
+        wait = throttles.JOIN_CODE_PER_USER.wait(
+            request, guesser[0]
+        ) or throttles.JOIN_CODE_PER_CLIENT.wait(request, guesser[1])
+        if wait:
+            form.add_error(
+                "code", f"Too many wrong join codes. Try again {throttles.wait_phrase(wait)}."
+            )
+            response = render(request, "courses/join.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         try:
             course, joined = rosters.course_join(code=form.cleaned_data["code"], user=request.user)
         except CourseError as error:
+            throttles.JOIN_CODE_PER_USER.hit(request, guesser[0])
+            throttles.JOIN_CODE_PER_CLIENT.hit(request, guesser[1])
             form.add_error("code", str(error))
         else:
             if joined:

@@ -17,9 +17,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 
+from courses import throttles
 from courses.forms import LoginForm
-
-from . import throttles
 
 THROTTLED = "throttled"
 

@@ -122,7 +122,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Throttles on guessing (coursesite/throttles.py): (events, per seconds). Failed
+# Throttles on guessing (courses/throttles.py): (events, per seconds). Failed
 # logins per client address are generous because a whole class may share a
 # campus network's address.
 THROTTLE_LOGIN_FAILURES_PER_CLIENT = (int(os.environ.get("LOGIN_FAILURES_PER_CLIENT", "30")), 900)

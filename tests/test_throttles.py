@@ -158,3 +158,40 @@ class TestOldPasswordChecks:
         assert response.status_code == 302
         person.refresh_from_db()
         assert person.check_password("Fresh-pass-93")
+
+
+class TestJoinCodeGuesses:
+    @pytest.fixture
+    def joinable(self, course):
+        from courses import rosters
+
+        return rosters.join_code_rotate(course=course, enabled=True)
+
+    def test_wrong_codes_lock_the_form_for_a_while_and_the_right_one_waits(
+        self, course, joinable, people, settings
+    ):
+        settings.THROTTLE_JOIN_CODE_PER_USER = (3, 3600)
+        client = Client()
+        client.force_login(people[0])
+        for guess in ("AAAA-AAAA", "BBBB-BBBB", "CCCC-CCCC"):
+            response = client.post("/join/", {"code": guess})
+            assert response.status_code == 200
+            assert "No course has this join code" in text(response)
+        response = client.post("/join/", {"code": joinable})
+        assert_refused(response, "Too many wrong join codes.")
+        assert not course.memberships.filter(user=people[0]).exists()
+        # Someone else, from another address, joins with the right code.
+        other = Client(REMOTE_ADDR="198.51.100.20")
+        other.force_login(people[1])
+        assert other.post("/join/", {"code": joinable}).status_code == 302
+        assert course.memberships.filter(user=people[1]).exists()
+
+    def test_one_address_cannot_try_codes_from_many_accounts(self, course, people, settings):
+        settings.THROTTLE_JOIN_CODE_PER_CLIENT = (4, 3600)
+        for n, person in enumerate(people[:4]):
+            client = Client(REMOTE_ADDR="203.0.113.7")
+            client.force_login(person)
+            client.post("/join/", {"code": f"AAAA-AAA{n}"})
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        client.force_login(people[4])
+        assert_refused(client.post("/join/", {"code": "ZZZZ-ZZZZ"}), "Too many wrong join codes.")

@@ -57,16 +57,23 @@ def instructor_access_sync(*, user: AbstractUser) -> None:
     user = _locked(user)
     if Membership.objects.filter(user=user, role=Membership.Role.INSTRUCTOR).exists():
         if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+            _staff_flag_set(user, True)
         user.groups.add(instructors_group_ensure())
         return
     group = Group.objects.filter(name=INSTRUCTORS_GROUP).first()
     if group is not None and user.groups.filter(pk=group.pk).exists():
         user.groups.remove(group)
         if user.is_staff and not user.is_superuser:
-            user.is_staff = False
-            user.save(update_fields=["is_staff"])
+            _staff_flag_set(user, False)
+
+
+def _staff_flag_set(user: AbstractUser, value: bool) -> None:
+    # An UPDATE of the one column, not a save: the flag shows on no page, so the
+    # receivers of a saved user (which mark the public pages of the courses
+    # they teach as changed) have nothing to do, and a restored course keeps
+    # its timestamps.
+    get_user_model().objects.filter(pk=user.pk).update(is_staff=value)
+    user.is_staff = value
 
 
 @transaction.atomic

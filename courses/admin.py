@@ -433,7 +433,7 @@ class PollChoiceFormSet(BaseInlineFormSet):
                 id=form.instance.pk,
             )
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
     def clean(self) -> None:

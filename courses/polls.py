@@ -204,14 +204,20 @@ def poll_update(
     if problems or problem:
         raise PollError(" ".join([*problems.values(), *([problem] if problem else [])]))
     described = _choices_apply(poll, choices)
-    poll.question = question.strip()
-    poll.kind = kind
-    poll.session = session
-    poll.anonymous = anonymous
-    poll.results = results
-    poll.full_clean()
-    poll._change_reason = described
-    poll.save()
+    values = {
+        "question": question.strip(),
+        "kind": kind,
+        "session": session,
+        "anonymous": anonymous,
+        "results": results,
+    }
+    if described or any(getattr(poll, name) != value for name, value in values.items()):
+        # Saved only when something changed, so that its history lists edits only.
+        for name, value in values.items():
+            setattr(poll, name, value)
+        poll.full_clean()
+        poll._change_reason = described or None
+        poll.save()
     return poll
 
 

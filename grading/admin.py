@@ -70,7 +70,7 @@ class LetterScaleFormSet(BaseInlineFormSet):
         return [
             (form.cleaned_data["letter"], form.cleaned_data["minimum"])
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
     def clean(self) -> None:

@@ -259,6 +259,14 @@ def test_poll_edits_are_recorded_with_who_and_when_and_shown_to_the_instructor(
     assert "prof" in page.content.decode()
 
 
+def test_saving_a_poll_page_unchanged_adds_nothing_to_its_history(admin_client, course, student):
+    poll = answered(course, student)
+    versions = poll.history.count()
+    response = admin_edit(admin_client, poll)
+    assert response.status_code == 302, form_errors(response)
+    assert poll.history.count() == versions
+
+
 def test_another_courses_instructor_cannot_read_a_polls_history(course, student):
     poll = answered(course, student)
     other = UserFactory(username="otherprof")

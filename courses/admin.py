@@ -208,8 +208,43 @@ class ThemeAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     inlines = [TopicInline]
 
 
+class ReadingForm(forms.ModelForm):
+    """A paper's seats never drop below the students presenting it (the board
+    would show it oversold); move or withdraw presenters first."""
+
+    class Meta:
+        model = Reading
+        fields = [
+            "session",
+            "order",
+            "kind",
+            "title",
+            "authors",
+            "venue",
+            "year",
+            "url",
+            "presentable",
+            "presenter_capacity",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        capacity = cleaned.get("presenter_capacity")
+        if self.instance.pk and capacity is not None:
+            presenting = PresentationSignup.objects.filter(reading=self.instance).confirmed()
+            count = presenting.count()
+            if capacity < count:
+                self.add_error(
+                    "presenter_capacity",
+                    f"{count} students present this paper; move or withdraw presenters "
+                    "before taking seats away.",
+                )
+        return cleaned
+
+
 class ReadingInline(admin.StackedInline):
     model = Reading
+    form = ReadingForm
     extra = 0
     fields = [
         ("order", "kind"),
@@ -242,6 +277,7 @@ class SessionAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Reading)
 class ReadingAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     course_lookup = "session__course"
+    form = ReadingForm
     list_display = ["title", "authors", "year", "session", "kind", "presentable"]
     list_filter = ["session__course", "kind", "presentable"]
     search_fields = ["title", "authors", "venue"]

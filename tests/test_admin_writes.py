@@ -24,6 +24,9 @@ from .factories import (
     SessionFactory,
     ThemeFactory,
     UserFactory,
+    new_paper,
+    new_student,
+    seat,
 )
 
 pytestmark = pytest.mark.django_db
@@ -438,3 +441,24 @@ def test_a_session_takes_a_theme_of_its_own_course_only(admin_client, course, se
     response = admin_client.post(path, data)
     assert response.status_code == 200
     assert Session.objects.get(pk=session.pk).theme is None
+
+
+def test_a_papers_seats_do_not_drop_below_its_presenters(admin_client, course):
+    paper = new_paper(course, capacity=2)
+    for name in ("first", "second"):
+        seat(paper, new_student(course, name))
+    data = {
+        "session": paper.session_id,
+        "order": "0",
+        "kind": "required",
+        "title": paper.title,
+        "presentable": "on",
+        "presenter_capacity": "1",
+    }
+    response = admin_client.post(f"/admin/courses/reading/{paper.pk}/change/", data)
+    assert (
+        "2 students present this paper; move or withdraw presenters before taking seats away."
+        in form_errors(response)
+    )
+    paper.refresh_from_db()
+    assert paper.presenter_capacity == 2

@@ -462,3 +462,13 @@ def test_a_papers_seats_do_not_drop_below_its_presenters(admin_client, course):
     )
     paper.refresh_from_db()
     assert paper.presenter_capacity == 2
+
+
+def test_the_letter_scale_service_refuses_a_scale_that_breaks_a_rule(course):
+    from grading.admin import letter_scale_set
+    from grading.services import GradingError
+
+    LetterCutoff.objects.create(course=course, letter="P", minimum=Decimal("0"))
+    with pytest.raises(GradingError, match="The lowest letter starts at 0"):
+        letter_scale_set(course=course, cutoffs=[("A", Decimal("90")), ("B", Decimal("80"))])
+    assert list(course.letter_cutoffs.values_list("letter", flat=True)) == ["P"]

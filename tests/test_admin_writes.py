@@ -15,7 +15,9 @@ from django.test import Client
 from courses import polls
 from courses.models import Membership, Poll, Session
 from courses.services import INSTRUCTORS_GROUP, membership_set
+from grading.admin import letter_scale_set
 from grading.models import GradeItem, LetterCutoff
+from grading.services import GradingError
 
 from .factories import (
     CourseFactory,
@@ -465,9 +467,6 @@ def test_a_papers_seats_do_not_drop_below_its_presenters(admin_client, course):
 
 
 def test_the_letter_scale_service_refuses_a_scale_that_breaks_a_rule(course):
-    from grading.admin import letter_scale_set
-    from grading.services import GradingError
-
     LetterCutoff.objects.create(course=course, letter="P", minimum=Decimal("0"))
     with pytest.raises(GradingError, match="The lowest letter starts at 0"):
         letter_scale_set(course=course, cutoffs=[("A", Decimal("90")), ("B", Decimal("80"))])

@@ -51,6 +51,8 @@ def course_rows(course: Course) -> list[tuple[type[models.Model], models.QuerySe
     historical_item = GradeItem.history.model
     historical_score = Score.history.model
     historical_submission = Submission.history.model
+    historical_poll = Poll.history.model
+    historical_choice = PollChoice.history.model
     component_ids = list(GradeComponent.objects.filter(course=course).values_list("pk", flat=True))
     # Items deleted since keep their history, and so do their scores and hand-ins.
     item_ids = set(
@@ -58,6 +60,11 @@ def course_rows(course: Course) -> list[tuple[type[models.Model], models.QuerySe
     )
     item_ids |= set(
         historical_item.objects.filter(component_id__in=component_ids).values_list("id", flat=True)
+    )
+    # Polls deleted since keep their history, and so do their choices.
+    poll_ids = set(Poll.objects.filter(course=course).values_list("pk", flat=True))
+    poll_ids |= set(
+        historical_poll.objects.filter(course_id=course.pk).values_list("id", flat=True)
     )
     rows: list[tuple[type[models.Model], models.QuerySet]] = [
         (Course, Course.objects.filter(pk=course.pk)),
@@ -84,6 +91,8 @@ def course_rows(course: Course) -> list[tuple[type[models.Model], models.QuerySe
         (historical_item, historical_item.objects.filter(component_id__in=component_ids)),
         (historical_score, historical_score.objects.filter(item_id__in=item_ids)),
         (historical_submission, historical_submission.objects.filter(item_id__in=item_ids)),
+        (historical_poll, historical_poll.objects.filter(course_id=course.pk)),
+        (historical_choice, historical_choice.objects.filter(poll_id__in=poll_ids)),
     ]
     user_model = get_user_model()
     users = user_model.objects.filter(pk__in=_user_ids(rows))

@@ -193,6 +193,10 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
         # A new course has no instructor yet, so only a superuser can create one.
         return request.user.is_superuser
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Deleting a course deletes every grade and hand-in in it: a superuser's call.
+        return request.user.is_superuser
+
 
 class TopicInline(admin.TabularInline):
     model = Topic
@@ -230,6 +234,15 @@ class ReadingForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         capacity = cleaned.get("presenter_capacity")
+        if self.instance.pk and cleaned.get("presentable") is False:
+            signed_up = PresentationSignup.objects.filter(reading=self.instance).count()
+            if signed_up:
+                self.add_error(
+                    "presentable",
+                    f"{signed_up} student{'s are' if signed_up != 1 else ' is'} signed up for "
+                    "this paper (presenting or waiting); move or withdraw them before "
+                    "closing it to presentations.",
+                )
         if self.instance.pk and capacity is not None:
             presenting = PresentationSignup.objects.filter(reading=self.instance).confirmed()
             count = presenting.count()
@@ -240,6 +253,14 @@ class ReadingForm(forms.ModelForm):
                     "before taking seats away.",
                 )
         return cleaned
+
+
+def report_seats_filled(request: HttpRequest, reading: Reading) -> None:
+    """Seats added to a paper go to its waitlist at once, through the sign-up rules."""
+    for signup in signups.seats_fill(reading=reading):
+        messages.info(
+            request, f"{signup.student} moved up from the waitlist to present “{reading}”."
+        )
 
 
 class ReadingInline(admin.StackedInline):
@@ -264,6 +285,12 @@ class SessionAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [ReadingInline]
 
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Reading:
+            for reading in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+                report_seats_filled(request, reading)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A session's theme is one of its course's (the model checks it too).
         object_id = request.resolver_match.kwargs.get("object_id")
@@ -282,6 +309,10 @@ class ReadingAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["session__course", "kind", "presentable"]
     search_fields = ["title", "authors", "venue"]
     list_select_related = ["session"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        report_seats_filled(request, obj)
 
 
 @admin.register(Resource)

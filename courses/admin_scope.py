@@ -16,8 +16,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from coursesite.converters import id_or_none
 
@@ -166,3 +169,24 @@ class CourseScopedAdminMixin:
 
         StaysInItsCourse.__name__ = form.__name__
         return StaysInItsCourse
+
+
+def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:
+    """The admin's "View on site" redirect (``/admin/r/<type>/<id>/``), for an
+    object the person may view in the admin; anything else is a 404 as if it did
+    not exist, so the redirect cannot reveal another course's address."""
+    if not request.user.is_superuser:
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ContentType.DoesNotExist, ValueError, OverflowError) as exc:
+            raise Http404("No such object.") from exc
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None:
+            raise Http404("No such object.")
+        try:
+            obj = model_admin.get_queryset(request).filter(pk=object_id).first()
+        except (ValueError, TypeError, ValidationError, OverflowError) as exc:
+            raise Http404("No such object.") from exc
+        if obj is None or not model_admin.has_view_permission(request, obj):
+            raise Http404("No such object.")
+    return contenttype_views.shortcut(request, content_type_id, object_id)

@@ -298,3 +298,15 @@ def signup_move(
     signup.save(update_fields=["reading", "status"])
     promoted = _promote_from_waitlist(course, from_reading) if moving_from else None
     return signup, WithdrawResult(promoted=promoted)
+
+
+@transaction.atomic
+def seats_fill(*, reading: Reading) -> list[PresentationSignup]:
+    """After staff give a paper more seats, its waitlist moves up at once: the
+    first waiting students still under the maximum take the new seats, in order,
+    and each gets an email."""
+    course, reading = _lock_course(reading)
+    promoted = []
+    while (signup := _promote_from_waitlist(course, reading)) is not None:
+        promoted.append(signup)
+    return promoted

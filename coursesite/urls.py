@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from courses import poll_views, roster_views
+from courses import admin_scope, poll_views, roster_views
 from courses import views as course_views
 
 from . import accounts
@@ -23,6 +23,11 @@ urlpatterns = [
     path("join/", roster_views.join, name="join"),
     path("my-courses/", roster_views.my_courses, name="my_courses"),
     path("p/<id:poll_id>", poll_views.poll_short, name="poll_short"),
+    # Before the admin's own: "View on site" only for objects the person may view there.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_scope.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("courses/<slug:slug>/", include("courses.urls")),
     path("courses/<slug:slug>/", include("grading.urls")),

@@ -70,8 +70,9 @@ NO_PERMISSION = "403/403/403/403"
 
 ADMIN: dict[str, dict[str, tuple[str, ...]]] = {
     #                            instructor        other_instructor    ta
-    # Courses are created by a superuser (a new course has no instructor yet).
-    "courses.course":            row("ok/403/ok/ok",   "ok/403/gone/gone", NO_ADMIN),
+    # Courses are created (a new course has no instructor yet) and deleted (with every
+    # grade in it) by a superuser.
+    "courses.course":            row("ok/403/ok/403",  "ok/403/gone/403",  NO_ADMIN),
     "courses.theme":             row("ok/ok/ok/ok",    "ok/ok/gone/gone",  NO_ADMIN),
     "courses.session":           row("ok/ok/ok/ok",    "ok/ok/gone/gone",  NO_ADMIN),
     "courses.reading":           row("ok/ok/ok/ok",    "ok/ok/gone/gone",  NO_ADMIN),

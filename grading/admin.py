@@ -4,12 +4,10 @@ scale), which the courses admin shows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -29,41 +27,6 @@ class GradeComponentInline(admin.TabularInline):
     fields = ["order", "name", "weight", "description", "drop_lowest", "weighting"]
 
 
-def letter_scale_problem(cutoffs: Sequence[tuple[str, Decimal]]) -> str | None:
-    """What is wrong with a letter scale, or None. Empty means the default
-    scale; otherwise every letter is different (in any case), every minimum is
-    different and from 0 to 100, and the lowest is 0, so that every percentage
-    has a letter."""
-    if not cutoffs:
-        return None
-    letters = [letter.strip() for letter, _ in cutoffs]
-    minimums = [minimum for _, minimum in cutoffs]
-    if any(not letter for letter in letters):
-        return "Write each letter, or delete its row."
-    if len({letter.casefold() for letter in letters}) != len(letters):
-        return "Two cut-offs have the same letter."
-    if any(not Decimal(0) <= minimum <= Decimal(100) for minimum in minimums):
-        return "Each minimum is a percentage from 0 to 100."
-    if len(set(minimums)) != len(minimums):
-        return "Two letters have the same minimum."
-    if min(minimums) != 0:
-        return "The lowest letter starts at 0, so that every percentage has a letter."
-    return None
-
-
-@transaction.atomic
-def letter_scale_set(*, course: Course, cutoffs: Sequence[tuple[str, Decimal]]) -> None:
-    """Replace a course's letter scale as a whole, under `letter_scale_problem`'s
-    rule, one scale change at a time per course."""
-    problem = letter_scale_problem(cutoffs)
-    if problem:
-        raise services.GradingError(problem)
-    Course.objects.select_for_update().get(pk=course.pk)
-    LetterCutoff.objects.filter(course=course).delete()
-    for letter, minimum in cutoffs:
-        LetterCutoff.objects.create(course=course, letter=letter.strip(), minimum=minimum)
-
-
 class LetterScaleFormSet(BaseInlineFormSet):
     def cutoffs(self) -> list[tuple[str, Decimal]]:
         """The scale as the form leaves it, deleted rows left out."""
@@ -77,7 +40,7 @@ class LetterScaleFormSet(BaseInlineFormSet):
         super().clean()
         if any(self.errors):
             return
-        problem = letter_scale_problem(self.cutoffs())
+        problem = services.letter_scale_problem(self.cutoffs())
         if problem:
             raise forms.ValidationError(problem)
 
@@ -95,10 +58,10 @@ class LetterCutoffInline(admin.TabularInline):
 
 
 def letter_scale_save(*, course: Course, formset: LetterScaleFormSet) -> None:
-    """The course page's letter scale, saved through `letter_scale_set`."""
+    """The course page's letter scale, saved through `services.letter_scale_set`."""
     formset.save(commit=False)  # no write: fills the lists the change message names
     if formset.has_changed():
-        letter_scale_set(course=course, cutoffs=formset.cutoffs())
+        services.letter_scale_set(course=course, cutoffs=formset.cutoffs())
 
 
 class GradeItemInline(admin.TabularInline):

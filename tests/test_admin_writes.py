@@ -15,9 +15,8 @@ from django.test import Client
 from courses import polls
 from courses.models import Membership, Poll, Session
 from courses.services import INSTRUCTORS_GROUP, membership_set
-from grading.admin import letter_scale_set
 from grading.models import GradeItem, LetterCutoff
-from grading.services import GradingError
+from grading.services import GradingError, letter_scale_set
 
 from .factories import (
     CourseFactory,

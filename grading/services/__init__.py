@@ -1,6 +1,7 @@
 """Every write to the gradebook goes through these functions (see scores.py)."""
 
 from .csv_import import ImportPlan, gradebook_import, import_plan
+from .letter_scale import letter_scale_problem, letter_scale_set
 from .scores import (
     GradingError,
     ScoreChange,
@@ -18,6 +19,8 @@ __all__ = [
     "gradebook_import",
     "import_plan",
     "item_release",
+    "letter_scale_problem",
+    "letter_scale_set",
     "score_parse",
     "score_problem",
     "score_set",

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body: a body over REQUEST_BODY_MAX_BYTES gets 413 unread.
     "coursesite.limits.RequestBodyLimitMiddleware",
+    # Then, before any view or cached page: a NUL in a path, header or form is a 400.
+    "coursesite.input_checks.InputChecksMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right after the static files: a cached public page costs about what one does.
     "courses.caching.PublicPageCacheMiddleware",

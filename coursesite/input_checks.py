@@ -12,8 +12,9 @@ anyone out of the site.
 
 In the admin, an object id in the URL that cannot be an id of the model
 (``/admin/grading/score/abc/history/``) is a 404, as it already is on the
-admin's change page, and an empty ``_to_field`` is refused as Django refuses
-one that names a field it does not allow.
+admin's change page; an empty ``_to_field`` is refused as Django refuses one
+that names a field it does not allow, and so is a date drill-down past any
+calendar (``?date__year=99999999999999999999``).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ PROBLEMS = {
     "character, often pasted from another program), which this site cannot store.",
     "header": "The request's headers contain a NUL character.",
     "to_field": "The address has an empty _to_field parameter.",
+    "date": "The address asks for a date that no calendar has.",
 }
 
 
@@ -71,13 +73,14 @@ def nul_problem(request: HttpRequest) -> str | None:
         return "header"
     if _has_nul(request.GET.lists()):
         return "query"
-    if request.method == "POST":
-        # Parsing the body here is what CsrfViewMiddleware does a little later; a body
-        # Django refuses to parse (too large, too many fields, a broken multipart)
-        # raises, and Django answers 400 to it.
-        # (Django takes unprintable characters out of uploaded files' names itself.)
-        if _has_nul(request.POST.lists()) or any(NUL in name for name in request.FILES):
-            return "form"
+    # Parsing the body here is what CsrfViewMiddleware does a little later; a body
+    # Django refuses to parse (too large, too many fields, a broken multipart) raises,
+    # and Django answers 400 to it. Django takes unprintable characters out of uploaded
+    # files' names itself.
+    if request.method == "POST" and (
+        _has_nul(request.POST.lists()) or any(NUL in name for name in request.FILES)
+    ):
+        return "form"
     return None
 
 
@@ -108,6 +111,22 @@ def _can_be_pk(model: type[models.Model], value: str) -> bool:
     return True
 
 
+def _impossible_date(request: HttpRequest, model_admin: admin.ModelAdmin) -> bool:
+    """Whether the list's date drill-down asks for a year, month or day past any
+    calendar: Django answers the ones it can read as numbers but not as a date itself
+    (?e=1), but one too large for a C long fails inside it."""
+    if not model_admin.date_hierarchy:
+        return False
+    for part in ("year", "month", "day"):
+        value = request.GET.get(f"{model_admin.date_hierarchy}__{part}")
+        try:
+            if value is not None and abs(int(value)) > 9999:
+                return True
+        except ValueError:
+            pass  # not a number at all: Django's own answer
+    return False
+
+
 class InputChecksMiddleware:
     """Answer 400 to a request with a NUL character anywhere a view would read it,
     and 404 to an admin URL whose object id cannot be one."""
@@ -129,6 +148,8 @@ class InputChecksMiddleware:
         to_field = request.POST.get("_to_field", request.GET.get("_to_field"))
         if to_field is not None and not to_field:
             return bad_input("to_field")
+        if _impossible_date(request, model_admin):
+            return bad_input("date")
         # The change, delete and history pages name the object as object_id; the
         # history's version pages (django-simple-history) pass it and the version
         # positionally.

@@ -124,7 +124,8 @@ def _looks_like(extension: str, upload) -> bool:
         if extension == "ipynb":
             try:
                 notebook = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
+                # Nested past what the parser can follow: no notebook is that deep.
                 return False
             return isinstance(notebook, dict) and "cells" in notebook
         return True

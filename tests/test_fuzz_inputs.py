@@ -8,7 +8,10 @@ place whether or not the settings list it yet (then it is not added twice).
 
 from __future__ import annotations
 
+import traceback
 from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -45,6 +48,120 @@ def test_the_settings_run_the_input_checks_right_after_the_body_limit():
     middleware = list(django_settings.MIDDLEWARE)
     assert INPUT_CHECKS in middleware, f"add {INPUT_CHECKS!r} to MIDDLEWARE after {BODY_LIMIT!r}"
     assert middleware.index(INPUT_CHECKS) == middleware.index(BODY_LIMIT) + 1
+
+
+# --- hostile input, shared by the fuzz tests and the sweep -------------------------------
+
+LONG = "9" * 100_000  # a number far past Python's 4,300-digit limit for int()
+HOSTILE = [
+    "\x00",
+    "\u202e\ufeff../x1.5",  # a right-to-left override, a byte order mark, not a number
+    "-1",
+    str(2**63),  # one past the largest 64-bit id
+    "1e9",
+    "",
+    LONG,
+]
+HOSTILE_NAMES = ["\x00", "a\x00b", "n" * 1000, "page[]", "\u202e"]
+UPLOADS = [
+    ("notebook.ipynb", b"[" * 100_000 + b"]" * 100_000),  # past any recursion limit
+    ("deep.ipynb", b'{"cells": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"),
+    ("a\x00b.txt", b"\x00"),
+    ("empty.csv", b""),
+    ("../../x.pdf", b"%PDF-1.4"),
+    ("grades.csv", b"Username,\x00\n" + b"\xff\xfe" * 10),
+]
+
+
+class PageInputs(HTMLParser):
+    """The query parameter names a page links to, and its forms' field names."""
+
+    def __init__(self, response) -> None:
+        super().__init__(convert_charrefs=True)
+        self.query: set[str] = set()
+        self.fields: set[str] = set()
+        self.files: set[str] = set()
+        self.counts: dict[str, str] = {}  # a formset's counts, as the page has them
+        if "html" in response.get("Content-Type", ""):
+            self.feed(response.content.decode("utf-8", errors="replace"))
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for key in ("href", "action"):
+            if "?" in (attributes.get(key) or ""):
+                query = urlsplit(attributes[key]).query
+                self.query.update(k for k, _ in parse_qsl(query, keep_blank_values=True))
+        name = attributes.get("name")
+        if tag not in ("input", "select", "textarea", "button") or not name:
+            return
+        if attributes.get("type") == "file":
+            self.files.add(name)
+        elif name.endswith("_FORMS"):
+            self.counts[name] = attributes.get("value") or "0"
+        else:
+            self.fields.add(name)
+
+
+# --- clients that note server errors -----------------------------------------------------
+
+ROLES = ("anonymous", "student", "ta", "instructor", "superuser")
+
+
+def _cause(response) -> str:
+    info = getattr(response, "exc_info", None)
+    if not info:
+        return response.content[:200].decode("utf-8", errors="replace")
+    frame = traceback.extract_tb(info[2])[-1]
+    where = f"{frame.filename.rsplit('/site-packages/', 1)[-1]}:{frame.lineno} in {frame.name}"
+    return f"{info[0].__name__}: {str(info[1])[:200]} (at {where})"
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) < 160 else text[:80] + f"...({len(text)} chars)")
+
+
+class Sweep:
+    """A client for each visitor (logged in with the session keys given), noting every
+    answer of 500 or more, and what caused it."""
+
+    def __init__(self, logins: dict[str, str], roles=ROLES) -> None:
+        self.clients = {}
+        for role in roles:
+            self.clients[role] = Client(raise_request_exception=False)
+            if role in logins:
+                self.clients[role].cookies[django_settings.SESSION_COOKIE_NAME] = logins[role]
+        self.failures: list[str] = []
+        self.requests = 0
+
+    def get(self, role: str, path: str, query: str = ""):
+        response = self.clients[role].get(path, QUERY_STRING=query)
+        self._note(response, role, "GET", path + ("?" + query if query else ""))
+        return response
+
+    def post(self, role: str, path: str, data: dict | str | None = None):
+        if isinstance(data, str):
+            encoded = "application/x-www-form-urlencoded"
+            response = self.clients[role].post(path, data, content_type=encoded)
+        else:
+            response = self.clients[role].post(path, data or {})
+        self._note(response, role, "POST", path, data)
+        return response
+
+    def _note(self, response, role, method, where, data=None) -> None:
+        self.requests += 1
+        if response.status_code < 500:
+            return
+        body = ""
+        if isinstance(data, str):
+            body = f" body {_shown(data)}"
+        elif data:
+            values = [v for v in data.values() if isinstance(v, (str, list))]
+            files = [v.name for v in data.values() if isinstance(v, SimpleUploadedFile)]
+            body = f" fields {_shown(str(values[0]) if values else '')} files {files}"
+        cause = _cause(response)
+        self.failures.append(
+            f"{role} {method} {_shown(where)}{body} -> {response.status_code}: {cause}"
+        )
 
 
 # --- NUL characters ----------------------------------------------------------------------
@@ -208,3 +325,21 @@ def test_the_admin_still_opens_real_objects(input_checks, superuser, course, stu
     assert client.get(f"/admin/courses/membership/{membership.pk}/history/").status_code == 200
     assert client.get("/admin/grading/score/").status_code == 200
     assert not Score.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["date__year=99999999999999999999", "date__year=2026&date__month=-99999999999999999999"],
+)
+def test_a_date_drill_down_past_any_calendar_is_a_400(input_checks, superuser, course, query):
+    response = client_for(superuser).get("/admin/courses/session/", QUERY_STRING=query)
+    assert response.status_code == 400
+    assert "no calendar has" in response.content.decode()
+
+
+def test_a_date_drill_down_django_reads_is_left_to_it(input_checks, superuser, course):
+    client = client_for(superuser)
+    assert client.get("/admin/courses/session/?date__year=2026").status_code == 200
+    response = client.get("/admin/courses/session/?date__year=2026&date__month=13")
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")

@@ -99,10 +99,11 @@ def join_code(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        guesser = (str(request.user.pk), throttles.client_address(request))
-        wait = throttles.JOIN_CODE_PER_USER.wait(
-            request, guesser[0]
-        ) or throttles.JOIN_CODE_PER_CLIENT.wait(request, guesser[1])
+        guesser = str(request.user.pk)
+        address = throttles.client_address(request)
+        # Counted before the code is tried, so guesses sent at once are counted too.
+        wait = throttles.JOIN_CODE_PER_USER.take(guesser)
+        wait = throttles.JOIN_CODE_PER_CLIENT.take(address) or wait
         if wait:
             form.add_error(
                 "code", f"Too many wrong join codes. Try again {throttles.wait_phrase(wait)}."
@@ -113,10 +114,10 @@ def join(request: HttpRequest) -> HttpResponse:
         try:
             course, joined = rosters.course_join(code=form.cleaned_data["code"], user=request.user)
         except CourseError as error:
-            throttles.JOIN_CODE_PER_USER.hit(request, guesser[0])
-            throttles.JOIN_CODE_PER_CLIENT.hit(request, guesser[1])
-            form.add_error("code", str(error))
+            form.add_error("code", str(error))  # a wrong code stays counted
         else:
+            throttles.JOIN_CODE_PER_USER.give_back(guesser)
+            throttles.JOIN_CODE_PER_CLIENT.give_back(address)
             if joined:
                 messages.success(request, f"Welcome to {course.code}: you are a student now.")
             else:

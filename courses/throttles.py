@@ -1,21 +1,28 @@
 """Throttles on the guesses an attacker would make: passwords, reset mail, join codes.
 
-Each throttle counts in Django's cache through django-ratelimit, in fixed
-windows, and a refusal says when to try again. With ``REDIS_URL`` set every
-server process shares the counts; without it each process counts on its own
-(docs/security.md). The per-account login lockout is django-axes'; these sit
-on top of it.
+Each throttle counts in Django's cache, in fixed windows, and a refusal says
+when to try again. An attempt is counted *before* it is made (`take`), so
+guesses sent all at once are counted as they arrive and the ones over the limit
+are refused; an attempt that turns out well is given back (`give_back`), so a
+classroom logging in from one address never runs into the limit on failures.
+
+With ``REDIS_URL`` set every server process shares the counts; without it each
+process counts on its own (docs/security.md). The per-account login lockout is
+django-axes'; these sit on top of it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import math
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
 
 log = logging.getLogger(__name__)
 
@@ -38,43 +45,36 @@ def wait_phrase(seconds: int) -> str:
 
 @dataclass(frozen=True)
 class Throttle:
-    """At most ``limit`` events per ``period`` for one key (an address, a user)."""
+    """At most ``limit`` attempts per ``period`` for one key (an address, a user)."""
 
     group: str  # its setting, THROTTLE_<GROUP>, holds (limit, period in seconds)
 
-    @property
-    def rate(self) -> str:
-        limit, seconds = getattr(settings, f"THROTTLE_{self.group.upper()}")
-        return f"{limit}/{seconds}s"
+    def _window(self, key: str) -> tuple[str, int, int, int]:
+        limit, period = getattr(settings, f"THROTTLE_{self.group.upper()}")
+        now = int(time.time())
+        start = now - now % period
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return f"throttle:{self.group}:{digest}:{start}", limit, period, start + period - now
 
-    def _usage(self, request: HttpRequest, key: str, *, increment: bool) -> dict | None:
+    def take(self, key: str) -> int | None:
+        """Count one attempt; the seconds to wait if it is over the limit, else None."""
+        cache_key, limit, period, left = self._window(key)
         try:
-            return get_usage(
-                request,
-                group=self.group,
-                key=lambda _group, _request: key,
-                rate=self.rate,
-                increment=increment,
-            )
+            cache.add(cache_key, 0, timeout=period + 60)
+            count = cache.incr(cache_key)
         except Exception:
-            # A cache that is away opens the throttle rather than the site's
-            # doors shutting: the per-account lockout lives in the database.
+            # A cache that is away opens the throttle rather than shutting
+            # everyone out: the per-account lockout lives in the database.
             log.warning("Throttle %s not checked: the cache did not answer.", self.group)
             return None
+        return max(1, left) if count > limit else None
 
-    def hit(self, request: HttpRequest, key: str) -> int | None:
-        """Count one event; the seconds to wait if it was one too many, else None."""
-        usage = self._usage(request, key, increment=True)
-        if usage is None or not usage["should_limit"]:
-            return None
-        return max(1, int(usage["time_left"]))
-
-    def wait(self, request: HttpRequest, key: str) -> int | None:
-        """The seconds to wait if the limit is already reached, without counting."""
-        usage = self._usage(request, key, increment=False)
-        if usage is None or usage["count"] < usage["limit"]:
-            return None
-        return max(1, int(usage["time_left"]))
+    def give_back(self, key: str) -> None:
+        """Uncount an attempt that turned out well (a right password or code)."""
+        cache_key, *_ = self._window(key)
+        # Gone with its window, or the cache is away: nothing to give back.
+        with contextlib.suppress(Exception):
+            cache.decr(cache_key)
 
 
 LOGIN_FAILURES_PER_CLIENT = Throttle("login_failures_per_client")

@@ -48,15 +48,12 @@ class ThrottledFormMixin:
 class ThrottledLoginForm(LoginForm):
     def clean(self):
         address = throttles.client_address(self.request)
-        wait = throttles.LOGIN_FAILURES_PER_CLIENT.wait(self.request, address)
+        wait = throttles.LOGIN_FAILURES_PER_CLIENT.take(address)
         if wait:
             raise _refusal("Too many failed logins came from your network.", wait)
-        try:
-            return super().clean()
-        except forms.ValidationError as error:
-            if error.code == "invalid_login":
-                throttles.LOGIN_FAILURES_PER_CLIENT.hit(self.request, address)
-            raise
+        cleaned = super().clean()  # a failure stays counted
+        throttles.LOGIN_FAILURES_PER_CLIENT.give_back(address)
+        return cleaned
 
 
 class LoginView(ThrottledFormMixin, auth_views.LoginView):
@@ -67,9 +64,9 @@ class PasswordResetView(ThrottledFormMixin, auth_views.PasswordResetView):
     def form_valid(self, form) -> HttpResponse:
         request = self.request
         address = form.cleaned_data["email"].casefold()
-        wait = throttles.PASSWORD_RESET_PER_CLIENT.hit(
-            request, throttles.client_address(request)
-        ) or throttles.PASSWORD_RESET_PER_ADDRESS.hit(request, address)
+        wait = throttles.PASSWORD_RESET_PER_CLIENT.take(
+            throttles.client_address(request)
+        ) or throttles.PASSWORD_RESET_PER_ADDRESS.take(address)
         if wait:
             form.add_error(None, _refusal("Too many password reset requests.", wait))
             return self.form_invalid(form)
@@ -77,24 +74,15 @@ class PasswordResetView(ThrottledFormMixin, auth_views.PasswordResetView):
 
 
 class ThrottledPasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, user, *args, request=None, **kwargs) -> None:
-        self.request = request
-        super().__init__(user, *args, **kwargs)
-
     def clean_old_password(self):
         key = str(self.user.pk)
-        wait = throttles.PASSWORD_CHECK_PER_USER.wait(self.request, key)
+        wait = throttles.PASSWORD_CHECK_PER_USER.take(key)
         if wait:
             raise _refusal("Too many wrong passwords were typed for this account.", wait)
-        try:
-            return super().clean_old_password()
-        except forms.ValidationError:
-            throttles.PASSWORD_CHECK_PER_USER.hit(self.request, key)
-            raise
+        old_password = super().clean_old_password()  # a wrong one stays counted
+        throttles.PASSWORD_CHECK_PER_USER.give_back(key)
+        return old_password
 
 
 class PasswordChangeView(ThrottledFormMixin, auth_views.PasswordChangeView):
     form_class = ThrottledPasswordChangeForm
-
-    def get_form_kwargs(self) -> dict:
-        return {**super().get_form_kwargs(), "request": self.request}

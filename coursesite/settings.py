@@ -133,8 +133,6 @@ THROTTLE_PASSWORD_RESET_PER_CLIENT = (10, 3600)
 THROTTLE_PASSWORD_CHECK_PER_USER = (5, 900)
 THROTTLE_JOIN_CODE_PER_USER = (10, 3600)
 THROTTLE_JOIN_CODE_PER_CLIENT = (60, 3600)
-# A cache that is away lets requests through (logged) rather than refusing everyone.
-RATELIMIT_FAIL_OPEN = True
 # Invitations (roster import) and password resets use Django's one-time links.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 

@@ -195,3 +195,37 @@ class TestJoinCodeGuesses:
         client = Client(REMOTE_ADDR="203.0.113.7")
         client.force_login(people[4])
         assert_refused(client.post("/join/", {"code": "ZZZZ-ZZZZ"}), "Too many wrong join codes.")
+
+
+def test_guesses_sent_while_others_are_checked_are_counted_as_they_arrive(people, monkeypatch):
+    """Six wrong old passwords sent at once: while the first is still being
+    checked, the other five arrive. Only five are ever checked."""
+    from django.contrib.auth.models import AbstractBaseUser
+
+    person = people[0]
+    client = Client()
+    client.force_login(person)
+    checked: list[str] = []
+    answers: list[int] = []
+    real_check = AbstractBaseUser.check_password
+
+    def guess(n: int) -> None:
+        answers.append(
+            client.post(
+                "/accounts/password_change/",
+                {"old_password": f"guess-{n}", "new_password1": "Fresh-pass-93",
+                 "new_password2": "Fresh-pass-93"},
+            ).status_code
+        )  # fmt: skip
+
+    def slow_check(self, raw_password):
+        checked.append(raw_password)
+        if raw_password == "guess-0":  # still checking the first: the rest arrive now
+            for n in range(1, 6):
+                guess(n)
+        return real_check(self, raw_password)
+
+    monkeypatch.setattr(AbstractBaseUser, "check_password", slow_check)
+    guess(0)
+    assert len(checked) == 5
+    assert sorted(answers) == [200] * 5 + [429]

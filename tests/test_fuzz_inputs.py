@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import ClientHandler
 
 from courses.models import Membership
 from grading.models import Score, Submission
@@ -120,6 +121,11 @@ def _shown(text: str) -> str:
     return repr(text if len(text) < 160 else text[:80] + f"...({len(text)} chars)")
 
 
+# One request handler for all the sweep's clients: each new one builds the middleware
+# again, and WhiteNoise's scan of the static files on each costs more than most requests.
+_HANDLER = ClientHandler(enforce_csrf_checks=False)
+
+
 class Sweep:
     """A client for each visitor (logged in with the session keys given), noting every
     answer of 500 or more, and what caused it."""
@@ -128,6 +134,7 @@ class Sweep:
         self.clients = {}
         for role in roles:
             self.clients[role] = Client(raise_request_exception=False)
+            self.clients[role].handler = _HANDLER
             if role in logins:
                 self.clients[role].cookies[django_settings.SESSION_COOKIE_NAME] = logins[role]
         self.failures: list[str] = []

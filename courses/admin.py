@@ -18,6 +18,7 @@ from grading.models import GradeComponent, LetterCutoff
 
 from . import polls, services, signups
 from .admin_scope import (
+    AdminSearchLengthMixin,
     CourseScopedAdminMixin,
     course_people,
     taught_course_filter,
@@ -255,9 +256,16 @@ class ReadingForm(forms.ModelForm):
         return cleaned
 
 
-def report_seats_filled(request: HttpRequest, reading: Reading) -> None:
-    """Seats added to a paper go to its waitlist at once, through the sign-up rules."""
-    for signup in signups.seats_fill(reading=reading):
+def reading_save(request: HttpRequest, reading: Reading) -> None:
+    """Save a paper through the sign-up rules (under the course lock); seats it
+    gains go to its waitlist at once."""
+    try:
+        promoted = signups.reading_save(reading=reading)
+    except signups.SignupError as error:
+        # Only a sign-up racing this save can get here after the form's checks.
+        messages.error(request, f"“{reading}” was not changed: {error}")
+        return
+    for signup in promoted:
         messages.info(
             request, f"{signup.student} moved up from the waitlist to present “{reading}”."
         )
@@ -286,10 +294,13 @@ class SessionAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     inlines = [ReadingInline]
 
     def save_formset(self, request, form, formset, change) -> None:
-        super().save_formset(request, form, formset, change)
-        if formset.model is Reading:
-            for reading in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
-                report_seats_filled(request, reading)
+        if formset.model is not Reading:
+            super().save_formset(request, form, formset, change)
+            return
+        for reading in formset.save(commit=False):
+            reading_save(request, reading)
+        for reading in formset.deleted_objects:
+            reading.delete()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A session's theme is one of its course's (the model checks it too).
@@ -311,8 +322,7 @@ class ReadingAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["session"]
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        report_seats_filled(request, obj)
+        reading_save(request, obj)
 
 
 @admin.register(Resource)
@@ -604,7 +614,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class CoursePeopleUserAdmin(UserAdmin):
+class CoursePeopleUserAdmin(AdminSearchLengthMixin, UserAdmin):
     """Django's user admin, for instructors narrowed to the people of the courses
     they teach (any role), in the list, its search and filters and the user
     pages. One exception, so that a new member can be added: the person box of a

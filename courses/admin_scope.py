@@ -13,12 +13,12 @@ the course is read-only, or may only point to something of the same course.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -81,13 +81,37 @@ def course_of(obj: Model, lookup: str) -> Course | None:
     return obj
 
 
-class CourseScopedAdminMixin:
+SEARCH_MAX_LENGTH = 200
+
+
+class AdminSearchLengthMixin:
+    """A search box or autocomplete term longer than anything worth looking for
+    finds nothing, with a message, instead of a query the database refuses to
+    run (SQLite: "LIKE pattern too complex")."""
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        if len(search_term) > SEARCH_MAX_LENGTH:
+            messages.warning(
+                request, f"Search for at most {SEARCH_MAX_LENGTH} characters; nothing was found."
+            )
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class CourseScopedAdminMixin(AdminSearchLengthMixin):
     """Instructors see and edit only the courses they teach; superusers see all.
 
     `course_lookup` is the path from the model to its course.
     """
 
     course_lookup = "course"
+
+    def history_form_view(self, request: HttpRequest, object_id, version_id, extra_context=None):
+        """An earlier version (django-simple-history) is for reading: posting it
+        back would write the row without its service's checks and audit."""
+        if request.method != "GET":
+            raise PermissionDenied("Earlier versions can be read, not restored.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_list_filter(self, request: HttpRequest):
         # Django's own related filters would list every row of the database

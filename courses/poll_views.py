@@ -240,7 +240,7 @@ def participation(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 @course_view(roles=STAFF_ROLES)
 def participation_score(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     item = get_object_or_404(
-        GradeItem, pk=request.POST.get("item") or 0, component__course=access.course
+        GradeItem, pk=id_or_none(request.POST.get("item")), component__course=access.course
     )
     try:
         changed = participation_score_set(item=item, by=request.user)

@@ -301,11 +301,27 @@ def signup_move(
 
 
 @transaction.atomic
-def seats_fill(*, reading: Reading) -> list[PresentationSignup]:
-    """After staff give a paper more seats, its waitlist moves up at once: the
-    first waiting students still under the maximum take the new seats, in order,
-    and each gets an email."""
-    course, reading = _lock_course(reading)
+def reading_save(*, reading: Reading) -> list[PresentationSignup]:
+    """Save a paper as staff edit it, under the course lock, so no sign-up can
+    slip in between the check and the save: never fewer seats than presenters,
+    never closed to presentations while anyone is signed up for it. Seats it
+    gains go at once to the first waiting students still under the maximum, in
+    order, and each gets an email."""
+    course = Course.objects.select_for_update().get(pk=reading.session.course_id)
+    if reading.pk:
+        signed_up = PresentationSignup.objects.filter(reading_id=reading.pk)
+        presenting = signed_up.confirmed().count()
+        if reading.presenter_capacity < presenting:
+            raise SignupError(
+                f"{presenting} students present this paper; move or withdraw presenters "
+                "before taking seats away."
+            )
+        if not reading.presentable and signed_up.exists():
+            raise SignupError(
+                "Students are signed up for this paper; move or withdraw them before "
+                "closing it to presentations."
+            )
+    reading.save()
     promoted = []
     while (signup := _promote_from_waitlist(course, reading)) is not None:
         promoted.append(signup)

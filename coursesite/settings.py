@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every answer to someone with a session, refusals below included: private, no-store.
+    "coursesite.security.PrivatePagesMiddleware",
     # First, so every answer carries the policy, cached pages and refusals too.
     "csp.middleware.CSPMiddleware",
     # Before anything reads the body: a body over REQUEST_BODY_MAX_BYTES gets 413 unread.
@@ -81,7 +83,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "coursesite.security.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -133,3 +133,80 @@ def test_view_on_site_still_leads_a_superuser_anywhere(db):
     client = Client()
     client.force_login(root)
     assert client.get(view_on_site(hidden))["Location"].endswith("/courses/secret-seminar/")
+
+
+def test_a_sign_up_that_slips_in_after_the_form_s_check_is_never_oversold(
+    admin_client, course, monkeypatch
+):
+    """The form saw one presenter on a two-seat paper and allows one seat; a
+    student takes the second seat before the save. The save, under the course
+    lock, refuses and says why."""
+    from courses import admin as course_admin
+
+    paper = new_paper(course, capacity=2)
+    seat(paper, new_student(course, "first"))
+    path = f"/admin/courses/reading/{paper.pk}/change/"
+    data = page_as_posted(admin_client.get(path))
+    data["presenter_capacity"] = "1"
+    real_clean = course_admin.ReadingForm.clean
+
+    def clean_then_a_sign_up_arrives(form):
+        cleaned = real_clean(form)
+        seat(paper, new_student(course, "second"))
+        return cleaned
+
+    monkeypatch.setattr(course_admin.ReadingForm, "clean", clean_then_a_sign_up_arrives)
+    response = admin_client.post(path, data, follow=True)
+    assert "was not changed: 2 students present this paper" in response.content.decode()
+    paper.refresh_from_db()
+    assert paper.presenter_capacity == 2
+    assert paper.signups.confirmed().count() == 2
+
+
+def history_versions(obj):
+    return list(obj.history.order_by("history_id"))
+
+
+def test_an_earlier_version_of_a_hand_in_cannot_be_posted_back(course, prof, media):
+    from grading.services.submissions import submission_save
+
+    from .factories import GradeComponentFactory, GradeItemFactory
+
+    item = GradeItemFactory(component=GradeComponentFactory(course=course), accepts_text=True)
+    student = new_student(course, "writer")
+    submission_save(item=item, student=student, text="first version")
+    submission = submission_save(item=item, student=student, text="second version")
+    first = history_versions(submission)[0]
+    client = Client()
+    client.force_login(prof)
+    path = f"/admin/grading/submission/{submission.pk}/history/{first.history_id}/"
+    assert client.get(path).status_code == 200  # reading it is fine
+    assert client.post(path, {}).status_code == 403
+    submission.refresh_from_db()
+    assert submission.text == "second version"
+
+
+def test_an_earlier_released_version_of_an_item_cannot_be_posted_back(course, prof):
+    from grading.services import item_release
+
+    from .factories import GradeComponentFactory, GradeItemFactory
+
+    item = GradeItemFactory(component=GradeComponentFactory(course=course))
+    item_release(item=item, released=True, by=prof)
+    item_release(item=item, released=False, by=prof)
+    released = [v for v in history_versions(item) if v.released][-1]
+    client = Client()
+    client.force_login(prof)
+    path = f"/admin/grading/gradeitem/{item.pk}/history/{released.history_id}/"
+    data = page_as_posted(client.get(f"/admin/grading/gradeitem/{item.pk}/change/"))
+    assert client.get(path).status_code == 200
+    assert client.post(path, data).status_code == 403
+    item.refresh_from_db()
+    assert not item.released
+
+
+def test_a_search_longer_than_anything_worth_finding_finds_nothing_and_says_so(admin_client):
+    for path in ("/admin/courses/session/", "/admin/auth/user/"):
+        response = admin_client.get(path, {"q": "a" * 100_000}, follow=True)
+        assert response.status_code == 200, path
+        assert "Search for at most 200 characters" in response.content.decode()

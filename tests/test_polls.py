@@ -886,3 +886,12 @@ def test_the_short_address_sends_an_anonymous_visitor_to_log_in_first(course):
 
 def test_the_short_address_of_a_missing_poll_is_404(course, as_student):
     assert as_student.get("/p/999999").status_code == 404
+
+
+@pytest.mark.parametrize("item", ["abc", "1.5", "1e5", "", "99999999999999999999"])
+def test_scoring_participation_with_an_item_that_is_not_one_is_a_404_and_scores_nothing(
+    course, as_instructor, participation_item, item
+):
+    response = as_instructor.post(url(course, "participation/score/"), {"item": item})
+    assert response.status_code == 404
+    assert not Score.objects.exists()

@@ -107,3 +107,14 @@ def test_every_page_carries_the_content_security_policy(course, path):
 
 def test_a_logged_in_page_carries_it_too(course, as_student):
     assert _policy(as_student.get("/courses/cis6200/grades/"))["script-src"] == ["'self'"]
+
+
+def test_refusals_to_a_logged_in_person_are_never_stored_either(course, as_student, settings):
+    settings.REQUEST_BODY_MAX_BYTES = 1000
+    refused = [
+        as_student.get("/courses/cis6200/?x=%00"),  # 400: a NUL in the address
+        as_student.post("/join/", {"code": "x" * 2000}),  # 413: too large
+    ]
+    assert [r.status_code for r in refused] == [400, 413]
+    for response in refused:
+        assert_never_stored(response)

@@ -58,7 +58,7 @@ from .factories import (
     SessionFactory,
     UserFactory,
 )
-from .test_fuzz_inputs import (
+from .test_fuzz_common import (
     HOSTILE,
     HOSTILE_NAMES,
     LONG,
@@ -66,7 +66,6 @@ from .test_fuzz_inputs import (
     UPLOADS,
     PageInputs,
     Sweep,
-    with_input_checks,
 )
 
 pytestmark = pytest.mark.django_db
@@ -203,12 +202,6 @@ def world(django_db_setup, django_db_blocker):
         for model in apps.get_models():
             if model._meta.model_name.startswith("historical"):
                 model.objects.all().delete()
-
-
-@pytest.fixture(autouse=True)
-def _input_checks(settings):
-    """The sweep runs with the input checks whether or not the settings list them yet."""
-    settings.MIDDLEWARE = with_input_checks(settings.MIDDLEWARE)
 
 
 # --- what goes in a path parameter ------------------------------------------------------------

@@ -113,7 +113,7 @@ _ROUTE_OF = dict(URLS)
 # --- a small course with one of everything, built once for the module -----------------------
 
 
-def _build_world() -> tuple[dict, dict]:
+def build_world() -> tuple[dict, dict]:
     now = timezone.now()
     course = CourseFactory(
         slug="cis6200",
@@ -187,7 +187,7 @@ def world(django_db_setup, django_db_blocker):
     requests are rolled back after it; the course is deleted after the module."""
     with django_db_blocker.unblock():
         had_groups = set(Group.objects.values_list("pk", flat=True))
-        real, logins = _build_world()
+        real, logins = build_world()
     yield real, logins
     with django_db_blocker.unblock():
         course = Course.objects.get(pk=real["course_pk"])
@@ -238,7 +238,7 @@ def real_values(template: str, real: dict) -> list[dict[str, str]]:
         else:
             raise AssertionError(
                 f"{template}: the sweep does not know what to put in {{{name}}}; "
-                "add a real value for it to _build_world in tests/test_hostile_sweep.py"
+                "add a real value for it to build_world in tests/test_hostile_sweep.py"
             )
     fillings: list[dict[str, str]] = [{}]
     for name, values in filled.items():

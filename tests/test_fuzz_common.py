@@ -307,7 +307,7 @@ class PageInputs(HTMLParser):
 ROLES = ("anonymous", "student", "ta", "instructor", "superuser")
 
 
-def _cause(response) -> str:
+def cause_of(response) -> str:
     info = getattr(response, "exc_info", None)
     if not info:
         return response.content[:200].decode("utf-8", errors="replace")
@@ -364,7 +364,7 @@ class Sweep:
             values = [v for v in data.values() if isinstance(v, (str, list))]
             files = [v.name for v in data.values() if isinstance(v, SimpleUploadedFile)]
             body = f" fields {_shown(str(values[0]) if values else '')} files {files}"
-        cause = _cause(response)
+        cause = cause_of(response)
         self.failures.append(
             f"{role} {method} {_shown(where)}{body} -> {response.status_code}: {cause}"
         )

@@ -132,6 +132,22 @@ def student(course):
 
 
 @pytest.fixture
+def prof(course):
+    """The course's instructor, made one through `membership_set`, as the admin
+    and the roster do: with the admin access that comes with it."""
+    from courses.services import membership_set
+
+    user = UserFactory(username="prof")
+    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
+    return user
+
+
+@pytest.fixture
+def admin_client(prof) -> Client:
+    return logged_in(prof)
+
+
+@pytest.fixture
 def outsider(db):
     """A student of another course."""
     other = CourseFactory(slug="other-course", code="CIS5200")

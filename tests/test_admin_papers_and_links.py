@@ -10,8 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
 
-from courses.models import Course, Membership, PresentationSignup, Reading
-from courses.services import membership_set
+from courses.models import Course, PresentationSignup, Reading
 
 from .factories import CourseFactory, UserFactory, new_paper, new_student, seat
 from .test_admin_writes import form_errors, page_as_posted
@@ -19,20 +18,6 @@ from .test_admin_writes import form_errors, page_as_posted
 pytestmark = pytest.mark.django_db
 
 Status = PresentationSignup.Status
-
-
-@pytest.fixture
-def prof(course):
-    user = UserFactory(username="prof")
-    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
-    return user
-
-
-@pytest.fixture
-def admin_client(prof) -> Client:
-    client = Client()
-    client.force_login(prof)
-    return client
 
 
 @pytest.fixture

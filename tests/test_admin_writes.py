@@ -34,20 +34,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def prof(course):
-    user = UserFactory(username="prof")
-    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
-    return user
-
-
-@pytest.fixture
-def admin_client(prof) -> Client:
-    client = Client()
-    client.force_login(prof)
-    return client
-
-
-@pytest.fixture
 def second_course(prof):
     """Another course the same instructor teaches."""
     other = CourseFactory(slug="second", code="CIS7000")

@@ -19,20 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def prof(course):
-    user = UserFactory(username="prof")
-    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
-    return user
-
-
-@pytest.fixture
-def admin_client(prof):
-    client = Client()
-    client.force_login(prof)
-    return client
-
-
-@pytest.fixture
 def item(course):
     component = GradeComponentFactory(course=course, name="Assignments")
     return GradeItemFactory(component=component, title="Assignment 1", points_possible=20)

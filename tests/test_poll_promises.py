@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from courses import polls
-from courses.models import Membership, Poll
+from courses.models import Poll
 from courses.services import membership_set
 
 from .conftest import logged_in
@@ -39,18 +39,6 @@ def wider(before: str) -> str:
         f"Students answered when the results were “{label}”; "
         "they can be shown less widely now, not more."
     )
-
-
-@pytest.fixture
-def prof(course):
-    user = UserFactory(username="prof")
-    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
-    return user
-
-
-@pytest.fixture
-def admin_client(prof) -> Client:
-    return logged_in(prof)
 
 
 def open_poll(course, *, kind="single", choices=("Yes", "No"), **options) -> Poll:

@@ -339,18 +339,18 @@ class Sweep:
         self.failures: list[str] = []
         self.requests = 0
 
-    def get(self, role: str, path: str, query: str = ""):
-        response = self.clients[role].get(path, QUERY_STRING=query)
-        self._note(response, role, "GET", path + ("?" + query if query else ""))
+    def get(self, role: str, path: str, query: str = "", **headers):
+        response = self.clients[role].get(path, QUERY_STRING=query, **headers)
+        self._note(response, role, "GET", path + ("?" + query if query else ""), headers)
         return response
 
-    def post(self, role: str, path: str, data: dict | str | None = None):
+    def post(self, role: str, path: str, data: dict | str | None = None, **headers):
         if isinstance(data, str):
             encoded = "application/x-www-form-urlencoded"
-            response = self.clients[role].post(path, data, content_type=encoded)
+            response = self.clients[role].post(path, data, content_type=encoded, **headers)
         else:
-            response = self.clients[role].post(path, data or {})
-        self._note(response, role, "POST", path, data)
+            response = self.clients[role].post(path, data or {}, **headers)
+        self._note(response, role, "POST", path, data or headers)
         return response
 
     def _note(self, response, role, method, where, data=None) -> None:

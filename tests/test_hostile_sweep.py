@@ -151,6 +151,8 @@ def build_world() -> tuple[dict, dict]:
         course=course, question="Ready?", kind="single", choices=["Yes", "No"], session=session
     )
     polls.poll_state_set(poll=poll, state="open")
+    short_text = polls.poll_create(course=course, question="Why?", kind="text", session=session)
+    polls.poll_state_set(poll=short_text, state="open")
     upload = GradeImport.objects.create(
         course=course, uploaded_by=people["ta"], filename="g.csv", content="Username\n"
     )
@@ -165,7 +167,7 @@ def build_world() -> tuple[dict, dict]:
         "import_id": upload.pk,
         "submission_id": submission.pk,
         "session_id": session.pk,
-        "poll_id": poll.pk,
+        "poll_id": [poll.pk, short_text.pk],  # a choice poll and a short-text one
         "run_id": run.pk,
         "uidb64": urlsafe_base64_encode(force_bytes(student.pk)),
         "token": default_token_generator.make_token(student),
@@ -234,7 +236,8 @@ def real_values(template: str, real: dict) -> list[dict[str, str]]:
         elif name == "object_id":  # the admin's "view on site" of a course
             filled[name] = [str(real["course_pk"])]
         elif name in real:
-            filled[name] = [str(real[name])]
+            values = real[name] if isinstance(real[name], list) else [real[name]]
+            filled[name] = [str(value) for value in values]
         else:
             raise AssertionError(
                 f"{template}: the sweep does not know what to put in {{{name}}}; "
@@ -272,6 +275,18 @@ ADMIN_QUERY_NAMES = ["q", "o", "p", "all", "e", "_facets", "_popup", "_changelis
 TO_FIELDS = [""]  # the admin checks _to_field first: requests of its own
 POST_NAMES = ["action", "choice", "text", "state", "reading", "blackout", "seed", "student"]
 POST_NAMES += ["remove", "add", "released", "item", "code", "post", "_selected_action"]
+
+
+HOSTILE_HEADERS = [
+    {"HTTP_USER_AGENT": "Mozilla\x00", "HTTP_ACCEPT": "text/html\x00"},
+    {
+        "HTTP_USER_AGENT": "M" * 10_000,
+        "HTTP_ACCEPT": "*/*" * 3_000,
+        "HTTP_ACCEPT_LANGUAGE": "\u202e;q=NaN," * 500,
+        "HTTP_REFERER": "javascript:\x7f" + "x" * 5_000,
+        "HTTP_X_FORWARDED_FOR": "999.1.1.1, ::ffff:zz, " + "1" * 500,
+    },
+]
 
 
 def hostile_queries(names: list[str]) -> list[str]:
@@ -347,6 +362,12 @@ def sweep_url(sweep: Sweep, path: str) -> None:
         fields = sorted(set(POST_NAMES) | page.fields)
         for body in hostile_bodies(fields, sorted(page.files), page.counts):
             sweep.post(role, path, body)
+    # Headers that get stored (a failed login records the browser and what it accepts).
+    for role in {*hostile_senders(got), *hostile_senders(posted)}:
+        fields = dict.fromkeys(PageInputs(got[role]).fields, "x")
+        for headers in HOSTILE_HEADERS:
+            sweep.get(role, path, **headers)
+            sweep.post(role, path, fields, **headers)
 
 
 @pytest.mark.parametrize(("template", "route"), URLS, ids=[t for t, _ in URLS])

@@ -362,11 +362,13 @@ def sweep_url(sweep: Sweep, path: str) -> None:
         fields = sorted(set(POST_NAMES) | page.fields)
         for body in hostile_bodies(fields, sorted(page.files), page.counts):
             sweep.post(role, path, body)
-    # Headers that get stored (a failed login records the browser and what it accepts).
-    for role in {*hostile_senders(got), *hostile_senders(posted)}:
+    # Headers that get stored (a failed login records the browser and what it accepts):
+    # with the page's fields filled in, as a browser sends them.
+    for role in hostile_senders(got):
+        sweep.get(role, path, **HOSTILE_HEADERS[0])
+    for role in hostile_senders(posted):
         fields = dict.fromkeys(PageInputs(got[role]).fields, "x")
         for headers in HOSTILE_HEADERS:
-            sweep.get(role, path, **headers)
             sweep.post(role, path, fields, **headers)
 
 

@@ -29,11 +29,17 @@ class EmailOrUsernameBackend(ModelBackend):
         return None
 
 
+# The longest name django-axes' records hold; no account's username or email is longer.
+AXES_USERNAME_MAX_LENGTH = 255
+
+
 def axes_username(request, credentials) -> str:
     """The name django-axes counts failed logins under: the account's username
     whatever was typed (its email in any letter case included), so typing the
-    address differently does not start a fresh count."""
+    address differently does not start a fresh count. Anything longer than its
+    records hold is cut to fit (no account has such a name)."""
     typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    typed = typed[:AXES_USERNAME_MAX_LENGTH]
     if "@" in typed:
         User = get_user_model()
         matches = list(

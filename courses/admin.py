@@ -5,7 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -20,6 +21,7 @@ from . import polls, services, signups
 from .admin_scope import (
     AdminSearchLengthMixin,
     CourseScopedAdminMixin,
+    SafeIdsAdminMixin,
     course_people,
     taught_course_filter,
 )
@@ -95,7 +97,7 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeIdsAdminMixin, admin.TabularInline):
     """Saved through `courses.services` (see `CourseAdmin.save_formset`), so an
     instructor added, demoted or removed here gains or loses admin access."""
 
@@ -611,10 +613,16 @@ class PollAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class SafeIdsGroupAdmin(SafeIdsAdminMixin, AdminSearchLengthMixin, GroupAdmin):
+    """Django's group admin (superusers only), refusing ids that cannot be ids."""
 
 
 @admin.register(User)
-class CoursePeopleUserAdmin(AdminSearchLengthMixin, UserAdmin):
+class CoursePeopleUserAdmin(SafeIdsAdminMixin, AdminSearchLengthMixin, UserAdmin):
     """Django's user admin, for instructors narrowed to the people of the courses
     they teach (any role), in the list, its search and filters and the user
     pages. One exception, so that a new member can be added: the person box of a

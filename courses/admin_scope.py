@@ -15,11 +15,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import IntegerField, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from coursesite.converters import id_or_none
@@ -81,6 +82,67 @@ def course_of(obj: Model, lookup: str) -> Course | None:
     return obj
 
 
+def _can_be_key(field, value) -> bool:
+    """Whether a posted value can be a value of ``field`` (an id, usually)."""
+    if isinstance(field, IntegerField):  # AutoField and BigAutoField too
+        return id_or_none(value) is not None
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box; redisplaying a form whose posted value cannot be
+    an id of the target model leaves that value out instead of querying the
+    database with it (which fails with a server error)."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        kept = [v for v in value if v in (None, "") or _can_be_key(target, v)]
+        return super().optgroups(name, kept, attr)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many menu that refuses a value that cannot be an id with the
+    field's own message, before the database sees it (SQLite cannot hold an
+    integer past 2**63 and fails on it)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        target = (
+            self.queryset.model._meta.pk
+            if key == "pk"
+            else (self.queryset.model._meta.get_field(key))
+        )
+        for pk in value:
+            if not _can_be_key(target, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class SafeIdsAdminMixin:
+    """Admin forms (and inlines) whose relation boxes take any posted value
+    without a server error: a form error, or a value left out on redisplay."""
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 SEARCH_MAX_LENGTH = 200
 
 
@@ -98,7 +160,7 @@ class AdminSearchLengthMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
-class CourseScopedAdminMixin(AdminSearchLengthMixin):
+class CourseScopedAdminMixin(SafeIdsAdminMixin, AdminSearchLengthMixin):
     """Instructors see and edit only the courses they teach; superusers see all.
 
     `course_lookup` is the path from the model to its course.

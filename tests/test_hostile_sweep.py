@@ -10,8 +10,8 @@ seen fails until `world` says what to put in it. Each URL is asked for:
 - by each visitor it answers (not with a login redirect, 403 or 404), with
   hostile query strings: every parameter the site reads or the page links to,
   set to NUL, non-numbers, huge numbers, long strings, RTL marks, arrays;
-- and with hostile POST bodies: every field of every form on its page set to
-  the same values, with hostile uploads in its file fields.
+- with hostile POST bodies: every field of every form on its page set to the
+  same values, with hostile uploads in its file fields; and hostile headers.
 
 A test client that does not raise turns an exception into the 500 a browser
 would get; a failure lists every request that got one, with its cause. Set
@@ -58,15 +58,7 @@ from .factories import (
     SessionFactory,
     UserFactory,
 )
-from .test_fuzz_common import (
-    HOSTILE,
-    HOSTILE_NAMES,
-    LONG,
-    ROLES,
-    UPLOADS,
-    PageInputs,
-    Sweep,
-)
+from .test_fuzz_common import HOSTILE, HOSTILE_NAMES, LONG, ROLES, UPLOADS, PageInputs, Sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -387,3 +387,10 @@ def test_the_archive_is_loaddata_json(tmp_path, media):
     models = [row["model"] for row in rows]
     assert models[:3] == ["auth.user", "auth.user", "courses.course"]
     assert all("is_superuser" not in row["fields"] for row in rows if row["model"] == "auth.user")
+
+
+def test_an_archive_file_nested_past_any_parser_is_refused_with_a_message():
+    from courses.backup.archive import BackupError, _json
+
+    with pytest.raises(BackupError, match="nested too deeply"):
+        _json(b"[" * 200_000 + b"]" * 200_000, "course.json")

@@ -131,6 +131,8 @@ def _json(data: bytes, name: str) -> Any:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(f"The archive's {name} is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:  # nested deeper than any archive this site writes
+        raise BackupError(f"The archive's {name} is nested too deeply to be a backup.") from exc
 
 
 def describe_counts(counts: dict[str, int]) -> list[str]:

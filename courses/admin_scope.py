@@ -20,10 +20,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import IntegerField, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from coursesite.converters import id_or_none
+from coursesite.converters import fits_field, id_or_none
 
 from .models import Course, Membership
 
@@ -82,17 +82,6 @@ def course_of(obj: Model, lookup: str) -> Course | None:
     return obj
 
 
-def _can_be_key(field, value) -> bool:
-    """Whether a posted value can be a value of ``field`` (an id, usually)."""
-    if isinstance(field, IntegerField):  # AutoField and BigAutoField too
-        return id_or_none(value) is not None
-    try:
-        field.to_python(value)
-    except ValidationError:
-        return False
-    return True
-
-
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete box; redisplaying a form whose posted value cannot be
     an id of the target model leaves that value out instead of querying the
@@ -101,7 +90,7 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         target = remote.model._meta.get_field(remote.field_name)
-        kept = [v for v in value if v in (None, "") or _can_be_key(target, v)]
+        kept = [v for v in value if v in (None, "") or fits_field(target, v)]
         return super().optgroups(name, kept, attr)
 
 
@@ -118,7 +107,7 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             else (self.queryset.model._meta.get_field(key))
         )
         for pk in value:
-            if not _can_be_key(target, pk):
+            if not fits_field(target, pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -1,4 +1,7 @@
-"""URL converters."""
+"""URL converters, and the test of whether a posted value can be a database key."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
 
 
 class IdConverter:
@@ -25,3 +28,18 @@ def id_or_none(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 <= number < ID_LIMIT else None
+
+
+def fits_field(field: models.Field, value) -> bool:
+    """Whether ``value`` can be a value of ``field`` (an id, usually), following
+    a relation to the field it points to: a database integer for integer
+    fields, else whatever the field's own conversion accepts."""
+    while isinstance(field, models.ForeignKey):  # OneToOneField too
+        field = field.target_field
+    if isinstance(field, models.IntegerField):  # AutoField and BigAutoField too
+        return id_or_none(value) is not None
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True

@@ -24,11 +24,9 @@ from collections.abc import Callable, Iterable
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 
-from .converters import id_or_none
+from .converters import fits_field, id_or_none
 
 NUL = "\x00"
 
@@ -98,19 +96,6 @@ def _model_admin_of(view_func) -> admin.ModelAdmin | None:
     return found if isinstance(found, admin.ModelAdmin) else None
 
 
-def _can_be_pk(model: type[models.Model], value: str) -> bool:
-    field = model._meta.pk
-    while isinstance(field, (models.OneToOneField, models.ForeignKey)):
-        field = field.target_field
-    if isinstance(field, (models.AutoField, models.IntegerField)):
-        return id_or_none(value) is not None
-    try:
-        field.to_python(value)
-    except ValidationError:
-        return False
-    return True
-
-
 def _impossible_date(request: HttpRequest, model_admin: admin.ModelAdmin) -> bool:
     """Whether the list's date drill-down asks for a year, month or day past any
     calendar: Django answers the ones it can read as numbers but not as a date itself
@@ -154,7 +139,7 @@ class InputChecksMiddleware:
         # history's version pages (django-simple-history) pass it and the version
         # positionally.
         object_id = view_kwargs.get("object_id", view_args[0] if view_args else None)
-        if object_id is not None and not _can_be_pk(model_admin.model, unquote(object_id)):
+        if object_id is not None and not fits_field(model_admin.model._meta.pk, unquote(object_id)):
             raise Http404("No such object.")
         for version_id in view_args[1:]:
             if id_or_none(version_id) is None:

@@ -17,7 +17,7 @@ from grading.models import GradeItem
 from grading.services import GradingError
 from grading.services.participation import participation_score as participation_score_set
 
-from . import polls
+from . import poll_results, polls
 from .access import STAFF_ROLES, CourseAccess, course_access, course_view
 from .forms import PollForm
 from .models import Membership, Poll, PollAnswer, Session
@@ -111,7 +111,7 @@ def poll_detail(request: HttpRequest, access: CourseAccess, poll_id: int) -> Htt
         "poll": poll,
         "mine": mine,
         "my_choice_ids": {c.pk for c in mine.choices.all()} if mine else set(),
-        "results": polls.poll_results(poll) if show_results else None,
+        "results": poll_results.poll_results(poll) if show_results else None,
         "short_url": request.build_absolute_uri(reverse("poll_short", args=[poll.pk])),
     }
     return render(request, "courses/poll_detail.html", context)
@@ -166,7 +166,7 @@ def poll_results_json(request: HttpRequest, access: CourseAccess, poll_id: int) 
         return JsonResponse(
             {"error": "The results of this poll are not shown to students."}, status=403
         )
-    return JsonResponse(polls.poll_results(poll).as_json())
+    return JsonResponse(poll_results.poll_results(poll).as_json())
 
 
 @require_GET
@@ -184,7 +184,7 @@ def poll_answers_csv(request: HttpRequest, access: CourseAccess, poll_id: int) -
         # Anonymous means anonymous, for the staff too: no name, username or time
         # order that could be matched to who was in the room.
         writer.writerow(["Answer"])
-        rows = sorted((_answer_text(answer) for answer in answers), key=polls.text_order)
+        rows = sorted((_answer_text(answer) for answer in answers), key=poll_results.text_order)
         for text in rows:
             writer.writerow([text])
         return response
@@ -213,7 +213,7 @@ def _answer_text(answer: PollAnswer) -> str:
 def participation(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     course = access.course
     rows = sorted(
-        polls.participation(course).values(),
+        poll_results.participation(course).values(),
         key=lambda r: (r.student.last_name, r.student.first_name, r.student.username),
     )
     sessions = list(

@@ -204,7 +204,7 @@ def participation_index(components: Sequence[GradeComponent]) -> int:
 
 def gradebook_table(book: Gradebook, polls: dict | None = None) -> dict:
     """The grid as plain strings, so the template only places them. With
-    ``polls`` (courses.polls.participation), a "Polls answered" column sits
+    ``polls`` (courses.poll_results.participation), a "Polls answered" column sits
     beside the participation component."""
     groups = [(component, book.items_of(component)) for component in book.components]
     headers = [(c.name, f"{points_text(c.weight)}%") for c in book.components]

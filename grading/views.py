@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.access import STAFF_ROLES, CourseAccess, course_view
 from courses.models import Membership
-from courses.polls import participation
+from courses.poll_results import participation
 from courses.spreadsheets import csv_download
 from coursesite.converters import id_or_none
 

@@ -16,6 +16,7 @@ from django.test import Client
 
 from courses import polls
 from courses.models import Membership, Poll, PollAnswer
+from courses.poll_results import poll_results
 
 from .factories import CourseFactory, MembershipFactory
 
@@ -114,7 +115,7 @@ def test_thirty_students_answering_at_once_store_thirty_answers(course):
         outcomes = race([answering(poll, s, pk) for s, pk in zip(class_, picks, strict=True)])
         assert outcomes == [OK] * len(class_)
         assert PollAnswer.objects.filter(poll=poll).count() == len(class_)
-        counts = polls.poll_results(poll)
+        counts = poll_results(poll)
         assert {c.choice.pk: c.count for c in counts.choices} == {pk: picks.count(pk) for pk in ids}
 
 

@@ -14,6 +14,7 @@ from django.test import Client
 
 from courses import polls
 from courses.models import Poll
+from courses.poll_results import poll_results
 from courses.services import membership_set
 
 from .conftest import logged_in
@@ -284,7 +285,7 @@ def test_text_answers_are_shown_alphabetically_not_in_the_order_they_arrived(
     course, prof, anonymous
 ):
     poll = text_poll_answered_in_order(course, anonymous=anonymous)
-    assert polls.poll_results(poll).texts == SORTED
+    assert poll_results(poll).texts == SORTED
     client = logged_in(prof)
     base = f"/courses/{course.slug}/polls/{poll.pk}/"
     assert client.get(base + "results.json").json()["texts"] == SORTED

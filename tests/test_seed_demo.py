@@ -28,7 +28,8 @@ from courses.models import (
     Session,
     Theme,
 )
-from courses.polls import participation, poll_results, poll_state_set
+from courses.poll_results import participation, poll_results
+from courses.polls import poll_state_set
 from grading.models import GradeComponent, GradeItem, Score
 from grading.selectors import student_grades
 

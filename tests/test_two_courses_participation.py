@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from courses.models import Poll, PollAnswer
-from courses.polls import participation
+from courses.poll_results import participation
 from grading.models import GradeComponent, Score
 from grading.services import score_set
 from grading.services.participation import participation_score

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from courses.polls import participation
+from courses.poll_results import participation
 
 from ..models import GradeItem, Score
 from .scores import GradingError, ScoreChange, scores_set

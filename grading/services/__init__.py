@@ -1,6 +1,7 @@
 """Every write to the gradebook goes through these functions (see scores.py)."""
 
-from .csv_import import ImportPlan, gradebook_import, import_plan
+from .csv_import import gradebook_import, import_plan
+from .csv_plan import ImportPlan
 from .letter_scale import letter_scale_problem, letter_scale_set
 from .scores import (
     GradingError,

@@ -21,7 +21,6 @@ from .models import (
     Announcement,
     Course,
     Membership,
-    PresentationSignup,
     Reading,
     Resource,
     Session,
@@ -175,8 +174,8 @@ class ThemeAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
 
 
 class ReadingForm(forms.ModelForm):
-    """A paper's seats never drop below the students presenting it (the board
-    would show it oversold); move or withdraw presenters first."""
+    """A paper's seats and openness, checked by the sign-up rules
+    (`signups.reading_problems`) so that the form can say which field is wrong."""
 
     class Meta:
         model = Reading
@@ -195,25 +194,14 @@ class ReadingForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        capacity = cleaned.get("presenter_capacity")
-        if self.instance.pk and cleaned.get("presentable") is False:
-            signed_up = PresentationSignup.objects.filter(reading=self.instance).count()
-            if signed_up:
-                self.add_error(
-                    "presentable",
-                    f"{signed_up} student{'s are' if signed_up != 1 else ' is'} signed up for "
-                    "this paper (presenting or waiting); move or withdraw them before "
-                    "closing it to presentations.",
-                )
-        if self.instance.pk and capacity is not None:
-            presenting = PresentationSignup.objects.filter(reading=self.instance).confirmed()
-            count = presenting.count()
-            if capacity < count:
-                self.add_error(
-                    "presenter_capacity",
-                    f"{count} students present this paper; move or withdraw presenters "
-                    "before taking seats away.",
-                )
+        # Checked again under the course lock when saved (`signups.reading_save`).
+        problems = signups.reading_problems(
+            reading=self.instance,
+            presentable=cleaned.get("presentable", True),
+            capacity=cleaned.get("presenter_capacity"),
+        )
+        for field, problem in problems.items():
+            self.add_error(field, problem)
         return cleaned
 
 

@@ -300,27 +300,41 @@ def signup_move(
     return signup, WithdrawResult(promoted=promoted)
 
 
+def reading_problems(
+    *, reading: Reading, presentable: bool, capacity: int | None
+) -> dict[str, str]:
+    """What is wrong with giving a saved paper these settings, by field: never
+    fewer seats than presenters, never closed to presentations while anyone is
+    signed up for it (presenting or waiting)."""
+    problems = {}
+    if reading.pk is None:
+        return problems
+    signed_up = PresentationSignup.objects.filter(reading_id=reading.pk)
+    if not presentable and (count := signed_up.count()):
+        problems["presentable"] = (
+            f"{count} student{'s are' if count != 1 else ' is'} signed up for this paper "
+            "(presenting or waiting); move or withdraw them before closing it to presentations."
+        )
+    if capacity is not None and capacity < (presenting := signed_up.confirmed().count()):
+        problems["presenter_capacity"] = (
+            f"{presenting} students present this paper; move or withdraw presenters "
+            "before taking seats away."
+        )
+    return problems
+
+
 @transaction.atomic
 def reading_save(*, reading: Reading) -> list[PresentationSignup]:
     """Save a paper as staff edit it, under the course lock, so no sign-up can
-    slip in between the check and the save: never fewer seats than presenters,
-    never closed to presentations while anyone is signed up for it. Seats it
-    gains go at once to the first waiting students still under the maximum, in
-    order, and each gets an email."""
+    slip in between the check and the save (`reading_problems`). Seats it gains
+    go at once to the first waiting students still under the maximum, in order,
+    and each gets an email."""
     course = Course.objects.select_for_update().get(pk=reading.session.course_id)
-    if reading.pk:
-        signed_up = PresentationSignup.objects.filter(reading_id=reading.pk)
-        presenting = signed_up.confirmed().count()
-        if reading.presenter_capacity < presenting:
-            raise SignupError(
-                f"{presenting} students present this paper; move or withdraw presenters "
-                "before taking seats away."
-            )
-        if not reading.presentable and signed_up.exists():
-            raise SignupError(
-                "Students are signed up for this paper; move or withdraw them before "
-                "closing it to presentations."
-            )
+    problems = reading_problems(
+        reading=reading, presentable=reading.presentable, capacity=reading.presenter_capacity
+    )
+    if problems:
+        raise SignupError(" ".join(problems.values()))
     reading.save()
     promoted = []
     while (signup := _promote_from_waitlist(course, reading)) is not None:

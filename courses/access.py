@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from .models import Course, Membership
+from courses.models import Course, Membership
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,10 @@ from grading.admin import GradeComponentInline, LetterCutoffInline, letter_scale
 from grading.models import GradeComponent, LetterCutoff
 
 # Each feature's admin registers its own models when imported.
-from . import admin_polls, admin_signups, services, signups  # noqa: F401
-from .admin_people import MembershipInline
-from .admin_scope import (
-    CourseScopedAdminMixin,
-)
-from .models import (
+from courses import admin_polls, admin_signups, services, signups  # noqa: F401
+from courses.admin_people import MembershipInline
+from courses.admin_scope import CourseScopedAdminMixin
+from courses.models import (
     Announcement,
     Course,
     Membership,

@@ -12,17 +12,15 @@ from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from . import services
-from .admin_scope import (
+from courses import services
+from courses.admin_scope import (
     AdminSearchLengthMixin,
     CourseScopedAdminMixin,
     SafeIdsAdminMixin,
     course_people,
     taught_course_filter,
 )
-from .models import (
-    Membership,
-)
+from courses.models import Membership
 
 
 class MembershipForm(forms.ModelForm):

@@ -10,15 +10,9 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import polls
-from .admin_scope import (
-    CourseScopedAdminMixin,
-)
-from .models import (
-    Poll,
-    PollAnswer,
-    PollChoice,
-)
+from courses import polls
+from courses.admin_scope import CourseScopedAdminMixin
+from courses.models import Poll, PollAnswer, PollChoice
 
 
 class PollAdminForm(forms.ModelForm):

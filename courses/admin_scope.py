@@ -25,7 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from coursesite.converters import fits_field, id_or_none
 
-from .models import Course, Membership
+from courses.models import Course, Membership
 
 
 def taught_course_ids(request: HttpRequest) -> QuerySet:

@@ -6,14 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 
-from . import signups
-from .admin_scope import (
-    CourseScopedAdminMixin,
-)
-from .models import (
-    Membership,
-    PresentationSignup,
-)
+from courses import signups
+from courses.admin_scope import CourseScopedAdminMixin
+from courses.models import Membership, PresentationSignup
 
 
 class PresentationSignupAdminForm(forms.ModelForm):

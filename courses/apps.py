@@ -7,6 +7,6 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         # Editing what the public course pages show refreshes their cache.
-        from . import caching
+        from courses import caching
 
         caching.connect()

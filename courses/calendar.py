@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .models import Course, Session
+from courses.models import Course, Session
 
 
 def session_event(session: Session, *, host: str, stamp: dt.datetime) -> Event:

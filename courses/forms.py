@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import Poll, Session
+from courses.models import Poll, Session
 
 
 class LoginForm(AuthenticationForm):

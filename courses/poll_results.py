@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count
 
-from .models import Course, Membership, Poll, PollAnswer, PollChoice
+from courses.models import Course, Membership, Poll, PollAnswer, PollChoice
 
 
 def text_order(text: str) -> tuple[str, str]:

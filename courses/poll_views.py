@@ -17,11 +17,11 @@ from grading.models import GradeItem
 from grading.services import GradingError
 from grading.services.participation import participation_score as participation_score_set
 
-from . import poll_results, polls
-from .access import STAFF_ROLES, CourseAccess, course_access, course_view
-from .forms import PollForm
-from .models import Membership, Poll, PollAnswer, Session
-from .spreadsheets import csv_download
+from courses import poll_results, polls
+from courses.access import STAFF_ROLES, CourseAccess, course_access, course_view
+from courses.forms import PollForm
+from courses.models import Membership, Poll, PollAnswer, Session
+from courses.spreadsheets import csv_download
 
 
 def _poll(access: CourseAccess, poll_id: int) -> Poll:

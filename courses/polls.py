@@ -16,8 +16,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Course, Membership, Poll, PollAnswer, PollChoice, Session
-from .services import CourseError
+from courses.models import Course, Membership, Poll, PollAnswer, PollChoice, Session
+from courses.services import CourseError
 
 MAX_CHOICES = 12
 CHOICE_MAX_LENGTH = PollChoice._meta.get_field("text").max_length

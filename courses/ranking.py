@@ -20,8 +20,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from . import assignment, signups
-from .models import (
+from courses import assignment, signups
+from courses.models import (
     AssignmentRun,
     Blackout,
     Course,
@@ -30,7 +30,7 @@ from .models import (
     Reading,
     Session,
 )
-from .services import CourseError
+from courses.services import CourseError
 
 MAX_SEED = 2**31  # stored in a positive integer column on every database
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from coursesite.converters import id_or_none
 
-from . import ranking
-from .access import CourseAccess, course_view
-from .models import AssignmentRun, Membership, Reading, Session
-from .services import CourseError
+from courses import ranking
+from courses.access import CourseAccess, course_view
+from courses.models import AssignmentRun, Membership, Reading, Session
+from courses.services import CourseError
 
 INSTRUCTORS = [Membership.Role.INSTRUCTOR]
 

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import rosters, throttles
-from .access import CourseAccess, course_view
-from .forms import JoinForm, RosterConfirmForm, RosterUploadForm
-from .models import Membership
-from .services import CourseError
+from courses import rosters, throttles
+from courses.access import CourseAccess, course_view
+from courses.forms import JoinForm, RosterConfirmForm, RosterUploadForm
+from courses.models import Membership
+from courses.services import CourseError
 
 INSTRUCTORS = [Membership.Role.INSTRUCTOR]
 

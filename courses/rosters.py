@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .models import Course, Membership
-from .services import CourseError, membership_set
+from courses.models import Course, Membership
+from courses.services import CourseError, membership_set
 
 MAX_ROSTER_BYTES = 1024 * 1024
 NAME_HEADERS = ("name", "student", "full name")

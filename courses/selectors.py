@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from grading.models import GradeComponent
 
-from .models import (
+from courses.models import (
     Announcement,
     Course,
     Membership,

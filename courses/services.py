@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db import transaction
 
-from .models import Course, Membership
+from courses.models import Course, Membership
 
 INSTRUCTORS_GROUP = "Instructors"
 INSTRUCTOR_APPS = ("courses", "grading")

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import Course, Membership, PresentationSignup, Reading
+from courses.models import Course, Membership, PresentationSignup, Reading
 
 Status = PresentationSignup.Status
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import poll_views, ranking_views, roster_views, views
+from courses import poll_views, ranking_views, roster_views, views
 
 app_name = "courses"
 

@@ -26,7 +26,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 
-from .converters import fits_field, id_or_none
+from coursesite.converters import fits_field, id_or_none
 
 NUL = "\x00"
 

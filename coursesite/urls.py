@@ -4,8 +4,8 @@ from django.urls import include, path, register_converter
 from courses import admin_scope, poll_views, roster_views
 from courses import views as course_views
 
-from . import accounts
-from .converters import IdConverter
+from coursesite import accounts
+from coursesite.converters import IdConverter
 
 register_converter(IdConverter, "id")
 

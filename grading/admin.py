@@ -16,8 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from courses.admin_scope import CourseScopedAdminMixin
 from courses.models import Course, Membership
 
-from . import services
-from .models import GradeComponent, GradeImport, GradeItem, LetterCutoff, Score, Submission
+from grading import services
+from grading.models import GradeComponent, GradeImport, GradeItem, LetterCutoff, Score, Submission
 
 
 class GradeComponentInline(admin.TabularInline):

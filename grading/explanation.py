@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import calculation as calc
-from .models import GradeItem, Score
-from .selectors import percent_text, points_text
+from grading import calculation as calc
+from grading.models import GradeItem, Score
+from grading.selectors import percent_text, points_text
 
 MAX_TERMS = 8  # past this many items a formula shows only the sums
 

@@ -7,10 +7,10 @@ from django import forms
 from django.conf import settings
 from django.utils.text import get_valid_filename
 
-from .models import GradeItem
-from .selectors import points_text
-from .services import score_parse
-from .services.scores import COMMENT_MAX_LENGTH, token_of
+from grading.models import GradeItem
+from grading.selectors import points_text
+from grading.services import score_parse
+from grading.services.scores import COMMENT_MAX_LENGTH, token_of
 
 
 class ScoreRowForm(forms.Form):

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from courses.models import Course
 
-from .calculation import DEFAULT_LETTER_SCALE, Weighting
+from grading.calculation import DEFAULT_LETTER_SCALE, Weighting
 
 
 class GradeComponentQuerySet(models.QuerySet):

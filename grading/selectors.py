@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from courses.models import Course, Membership
 
-from . import calculation as calc
-from .models import GradeComponent, GradeItem, Score, letter_scale
+from grading import calculation as calc
+from grading.models import GradeComponent, GradeItem, Score, letter_scale
 
 User = get_user_model()
 

@@ -15,14 +15,14 @@ from courses.access import STAFF_ROLES, CourseAccess, course_view
 from courses.models import Membership, PresentationSignup, Session
 from coursesite.converters import id_or_none
 
-from . import services
-from .forms import SubmissionForm, SubmissionGradeForm
-from .lateness import late_by_text, late_deduction
-from .models import GradeItem, Submission
-from .selectors import points_text
-from .services.submissions import item_deadline, submission_problem, submission_save
-from .views import course_item as _item
-from .work import QUEUE_FILTERS, item_queue, late_policy, queue_filter, student_work
+from grading import services
+from grading.forms import SubmissionForm, SubmissionGradeForm
+from grading.lateness import late_by_text, late_deduction
+from grading.models import GradeItem, Submission
+from grading.selectors import points_text
+from grading.services.submissions import item_deadline, submission_problem, submission_save
+from grading.views import course_item as _item
+from grading.work import QUEUE_FILTERS, item_queue, late_policy, queue_filter, student_work
 
 User = get_user_model()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import submission_views, views
+from grading import submission_views, views
 
 app_name = "grading"
 

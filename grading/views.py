@@ -13,12 +13,12 @@ from courses.poll_results import participation
 from courses.spreadsheets import csv_download
 from coursesite.converters import id_or_none
 
-from . import selectors, services
-from .explanation import explain
-from .forms import ImportConfirmForm, ImportUploadForm, ScoreFormSet
-from .models import GradeImport, GradeItem, Score
-from .services.csv_import import import_file_read
-from .services.scores import score_token as stored_token
+from grading import selectors, services
+from grading.explanation import explain
+from grading.forms import ImportConfirmForm, ImportUploadForm, ScoreFormSet
+from grading.models import GradeImport, GradeItem, Score
+from grading.services.csv_import import import_file_read
+from grading.services.scores import score_token as stored_token
 
 User = get_user_model()
 

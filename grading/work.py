@@ -12,9 +12,9 @@ from django.db.models import Q
 
 from courses.models import Course
 
-from .lateness import ON_TIME, Lateness, LatePolicy, late_days_spend, lateness
-from .models import GradeItem, Score, Submission
-from .selectors import course_students
+from grading.lateness import ON_TIME, Lateness, LatePolicy, late_days_spend, lateness
+from grading.models import GradeItem, Score, Submission
+from grading.selectors import course_students
 
 
 def late_policy(item: GradeItem) -> LatePolicy:

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from courses.models import Membership
 
-from .factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
 
 # CI_STRICT=1: a test that did not run fails the run (tests/strictness.py).
-from .strictness import (  # noqa: F401
+from tests.strictness import (
     STRICT,
     pytest_make_collect_report,
     pytest_runtest_makereport,
@@ -238,4 +238,4 @@ def phone_menu_open(page) -> None:
 
 
 # Two courses that share their people (tests/two_courses.py).
-from .two_courses import two_courses  # noqa: E402, F401
+from tests.two_courses import two_courses  # noqa: E402, F401

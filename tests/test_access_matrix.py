@@ -33,7 +33,7 @@ from courses.models import AssignmentRun, Membership, PresentationSignup
 from grading.models import GradeImport, Submission
 from grading.services import score_set
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from courses.models import Membership
 
-from .conftest import logged_in
-from .factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
+from tests.conftest import logged_in
+from tests.factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

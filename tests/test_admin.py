@@ -10,7 +10,7 @@ from django.test import Client
 from courses.models import Course, Membership
 from courses.services import membership_set
 
-from .factories import CourseFactory, GradeComponentFactory, UserFactory
+from tests.factories import CourseFactory, GradeComponentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

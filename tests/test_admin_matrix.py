@@ -45,7 +45,7 @@ from courses.services import INSTRUCTORS_GROUP, membership_set
 from grading.models import GradeImport, Submission
 from grading.services import score_set
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,

@@ -12,8 +12,8 @@ from django.test import Client
 
 from courses.models import Course, PresentationSignup, Reading
 
-from .factories import CourseFactory, UserFactory, new_paper, new_student, seat
-from .test_admin_writes import form_errors, page_as_posted
+from tests.factories import CourseFactory, UserFactory, new_paper, new_student, seat
+from tests.test_admin_writes import form_errors, page_as_posted
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,7 @@ def history_versions(obj):
 def test_an_earlier_version_of_a_hand_in_cannot_be_posted_back(course, prof, media):
     from grading.services.submissions import submission_save
 
-    from .factories import GradeComponentFactory, GradeItemFactory
+    from tests.factories import GradeComponentFactory, GradeItemFactory
 
     item = GradeItemFactory(component=GradeComponentFactory(course=course), accepts_text=True)
     student = new_student(course, "writer")
@@ -174,7 +174,7 @@ def test_an_earlier_version_of_a_hand_in_cannot_be_posted_back(course, prof, med
 def test_an_earlier_released_version_of_an_item_cannot_be_posted_back(course, prof):
     from grading.services import item_release
 
-    from .factories import GradeComponentFactory, GradeItemFactory
+    from tests.factories import GradeComponentFactory, GradeItemFactory
 
     item = GradeItemFactory(component=GradeComponentFactory(course=course))
     item_release(item=item, released=True, by=prof)

@@ -18,7 +18,7 @@ from courses.services import INSTRUCTORS_GROUP, membership_set
 from grading.models import GradeItem, LetterCutoff
 from grading.services import GradingError, letter_scale_set
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,

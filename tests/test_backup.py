@@ -36,8 +36,8 @@ from grading.selectors import gradebook
 from grading.services import score_set
 from grading.services.submissions import submission_save
 
-from .conftest import files_under
-from .factories import (
+from tests.conftest import files_under
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,

@@ -14,8 +14,8 @@ from courses.models import Poll
 from courses.polls import poll_create, poll_state_set
 from grading.services.submissions import submission_save
 
-from .conftest import browser_login
-from .factories import GradeComponentFactory, GradeItemFactory, UserFactory, new_paper
+from tests.conftest import browser_login
+from tests.factories import GradeComponentFactory, GradeItemFactory, UserFactory, new_paper
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

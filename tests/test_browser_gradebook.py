@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from grading.models import Score
 
-from .conftest import browser_login, phone_menu_open
-from .factories import GradeComponentFactory, GradeItemFactory, new_student
+from tests.conftest import browser_login, phone_menu_open
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

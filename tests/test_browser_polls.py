@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from courses import polls
 from courses.models import PollAnswer
 
-from .conftest import browser_login
+from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from courses.models import Course, Session
 
-from .conftest import phone_menu_open
+from tests.conftest import phone_menu_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

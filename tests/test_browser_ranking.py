@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from courses.models import Course, PaperPreference, PresentationSignup
 
-from .conftest import browser_login
-from .factories import new_paper, new_student
+from tests.conftest import browser_login
+from tests.factories import new_paper, new_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from courses.models import PresentationSignup
 
-from .conftest import browser_login
+from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

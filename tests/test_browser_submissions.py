@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from grading.models import Score, Submission
 
-from .conftest import browser_login
-from .factories import GradeComponentFactory, GradeItemFactory
+from tests.conftest import browser_login
+from tests.factories import GradeComponentFactory, GradeItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

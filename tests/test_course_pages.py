@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from courses.models import Membership
 
-from .factories import (
+from tests.factories import (
     AnnouncementFactory,
     CourseFactory,
     GradeComponentFactory,

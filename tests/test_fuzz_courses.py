@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from courses import polls, rosters
 from courses.models import Course, Poll, PollChoice
 
-from .conftest import logged_in
-from .factories import PASSWORD, SessionFactory, UserFactory, new_paper
-from .test_fuzz_common import (
+from tests.conftest import logged_in
+from tests.factories import PASSWORD, SessionFactory, UserFactory, new_paper
+from tests.test_fuzz_common import (
     CELL,
     FUZZ,
     NASTY,

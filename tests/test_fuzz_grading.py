@@ -22,8 +22,8 @@ from grading.forms import ROWS_BEYOND_ROSTER
 from grading.models import GradeImport, Submission
 from grading.services import score_set
 
-from .factories import GradeComponentFactory, GradeItemFactory
-from .test_fuzz_common import (
+from tests.factories import GradeComponentFactory, GradeItemFactory
+from tests.test_fuzz_common import (
     ANY_CHAR,
     CELL,
     FUZZ,

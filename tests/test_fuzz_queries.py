@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from .test_fuzz_common import FUZZ, NASTY, ROLES, PageInputs, Sweep
-from .test_hostile_sweep import URLS, build_world, path_of, real_values
+from tests.test_fuzz_common import FUZZ, NASTY, ROLES, PageInputs, Sweep
+from tests.test_hostile_sweep import URLS, build_world, path_of, real_values
 
 pytestmark = pytest.mark.django_db
 

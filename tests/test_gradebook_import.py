@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from grading.models import GradeImport, Score
 from grading.services import GradingError, item_release, score_set
 
-from .conftest import logged_in
-from .factories import GradeComponentFactory, GradeItemFactory, new_student
+from tests.conftest import logged_in
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +322,7 @@ def test_import_pages_are_staff_only_and_scoped_to_the_course(course, items, ros
     path = f"/courses/{course.slug}/gradebook/import/{grade_import.pk}/"
     assert student.get(path).status_code == 403
     other = GradeComponentFactory().course
-    from .factories import MembershipFactory
+    from tests.factories import MembershipFactory
 
     other_ta = logged_in(MembershipFactory(course=other, role="ta").user)
     assert (

@@ -14,7 +14,7 @@ from courses.models import Poll
 from grading.models import GradeImport, GradeItem
 from grading.services import ScoreChange, scores_set
 
-from .factories import GradeComponentFactory, GradeItemFactory, new_student
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = pytest.mark.django_db
 

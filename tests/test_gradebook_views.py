@@ -12,8 +12,8 @@ from django.utils import timezone
 from grading.models import Score
 from grading.services import item_release, score_set
 
-from .conftest import logged_in
-from .factories import GradeComponentFactory, GradeItemFactory, new_student
+from tests.conftest import logged_in
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_staff_pages_answer_ta_and_instructor_and_refuse_others(
 
 
 def test_a_ta_of_another_course_gets_404_for_this_gradebook(course, item, ta):
-    from .factories import CourseFactory, MembershipFactory
+    from tests.factories import CourseFactory, MembershipFactory
 
     other = CourseFactory(slug="elsewhere")
     other_ta = MembershipFactory(course=other, role="ta").user
@@ -126,7 +126,7 @@ def test_a_student_guessing_another_students_pages_gets_404(course, item, ta, st
 def test_score_history_of_another_course_is_404_for_staff(course, as_ta):
     other_item = GradeItemFactory()
     other_course = other_item.component.course
-    from .factories import MembershipFactory
+    from tests.factories import MembershipFactory
 
     other_student = MembershipFactory(course=other_course, role="student").user
     other_ta = MembershipFactory(course=other_course, role="ta").user

@@ -13,7 +13,7 @@ from courses.services import membership_set
 from grading.models import GradeItem, Score
 from grading.services import score_set
 
-from .factories import GradeComponentFactory, GradeItemFactory, UserFactory
+from tests.factories import GradeComponentFactory, GradeItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_deleting_a_component_with_items_is_refused(course, item):
 def test_another_courses_instructor_cannot_read_or_change_a_score_through_its_history(
     course, ta, item, student
 ):
-    from .factories import CourseFactory
+    from tests.factories import CourseFactory
 
     score = score_set(item=item, student=student, points=Decimal("12"), by=ta)
     score_set(item=item, student=student, points=Decimal("13"), comment="private", by=ta)

@@ -49,7 +49,7 @@ from courses.services import membership_set
 from grading.models import GradeImport, GradeItem, Score, Submission
 from grading.services import score_set
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,
@@ -58,7 +58,7 @@ from .factories import (
     SessionFactory,
     UserFactory,
 )
-from .test_fuzz_common import HOSTILE, HOSTILE_NAMES, LONG, ROLES, UPLOADS, PageInputs, Sweep
+from tests.test_fuzz_common import HOSTILE, HOSTILE_NAMES, LONG, ROLES, UPLOADS, PageInputs, Sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from courses.templatetags.coursesite import render_markdown
 
-from .factories import AnnouncementFactory, ResourceFactory, SessionFactory
+from tests.factories import AnnouncementFactory, ResourceFactory, SessionFactory
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -22,8 +22,8 @@ from grading.models import GradeImport
 from grading.services import ScoreChange, scores_set
 from grading.services.submissions import submission_save
 
-from .conftest import logged_in
-from .factories import GradeComponentFactory, GradeItemFactory, new_paper, new_student
+from tests.conftest import logged_in
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_paper, new_student
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from courses import polls
 from courses.models import Membership, Poll, PollAnswer
 from courses.poll_results import poll_results
 
-from .factories import CourseFactory, MembershipFactory
+from tests.factories import CourseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

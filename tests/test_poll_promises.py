@@ -17,9 +17,9 @@ from courses.models import Poll
 from courses.poll_results import poll_results
 from courses.services import membership_set
 
-from .conftest import logged_in
-from .factories import CourseFactory, SessionFactory, UserFactory, new_student
-from .test_admin_writes import form_errors, page_as_posted
+from tests.conftest import logged_in
+from tests.factories import CourseFactory, SessionFactory, UserFactory, new_student
+from tests.test_admin_writes import form_errors, page_as_posted
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from courses.services import membership_set
 from grading.models import Score
 from grading.services import score_set
 
-from .conftest import logged_in
-from .factories import (
+from tests.conftest import logged_in
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,

@@ -19,8 +19,8 @@ from courses import caching
 from courses.models import Announcement, Membership
 from courses.services import membership_set
 
-from .conftest import DEAD_REDIS, file_cache, logged_in
-from .factories import (
+from tests.conftest import DEAD_REDIS, file_cache, logged_in
+from tests.factories import (
     AnnouncementFactory,
     CourseFactory,
     ReadingFactory,

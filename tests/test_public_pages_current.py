@@ -17,8 +17,8 @@ from django.test import Client
 from courses.models import Membership
 from courses.services import membership_set
 
-from .conftest import file_cache
-from .factories import (
+from tests.conftest import file_cache
+from tests.factories import (
     AnnouncementFactory,
     GradeComponentFactory,
     ReadingFactory,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .factories import (
+from tests.factories import (
     AnnouncementFactory,
     GradeComponentFactory,
     MembershipFactory,

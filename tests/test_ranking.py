@@ -26,14 +26,8 @@ from courses.models import (
 )
 from courses.services import CourseError
 
-from .conftest import logged_in
-from .factories import (
-    CourseFactory,
-    MembershipFactory,
-    ReadingFactory,
-    new_paper,
-    new_student,
-)
+from tests.conftest import logged_in
+from tests.factories import CourseFactory, MembershipFactory, ReadingFactory, new_paper, new_student
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,8 @@ from grading.models import GradeImport, Score, Submission
 from grading.services import score_set
 from grading.services.csv_import import MAX_IMPORT_BYTES
 
-from .conftest import PDF, files_under
-from .factories import GradeComponentFactory, GradeItemFactory
+from tests.conftest import PDF, files_under
+from tests.factories import GradeComponentFactory, GradeItemFactory
 
 pytestmark = pytest.mark.django_db
 

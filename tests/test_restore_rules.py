@@ -15,7 +15,7 @@ from courses.services import INSTRUCTORS_GROUP
 from grading.models import Score
 from grading.services import score_set
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,
@@ -23,7 +23,7 @@ from .factories import (
     UserFactory,
     new_student,
 )
-from .test_backup import export, import_, table_counts, wipe
+from tests.test_backup import export, import_, table_counts, wipe
 
 # flush cannot run inside the transaction an ordinary test is wrapped in.
 pytestmark = pytest.mark.django_db(transaction=True)

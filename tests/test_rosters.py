@@ -17,8 +17,8 @@ from django.utils.http import urlsafe_base64_decode
 
 from courses.models import Membership
 
-from .conftest import logged_in
-from .factories import PASSWORD, MembershipFactory, UserFactory
+from tests.conftest import logged_in
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

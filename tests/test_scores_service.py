@@ -11,7 +11,7 @@ from django.db import connection
 from grading.models import Score
 from grading.services import GradingError, ScoreChange, score_set, scores_set
 
-from .factories import GradeComponentFactory, GradeItemFactory, MembershipFactory, new_student
+from tests.factories import GradeComponentFactory, GradeItemFactory, MembershipFactory, new_student
 
 
 @pytest.fixture

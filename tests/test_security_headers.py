@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from grading.services.submissions import submission_save
 
-from .conftest import PDF, logged_in
-from .factories import GradeComponentFactory, GradeItemFactory, new_paper
+from tests.conftest import PDF, logged_in
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_paper
 
 pytestmark = pytest.mark.django_db
 

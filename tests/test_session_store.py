@@ -12,8 +12,8 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from .conftest import DEAD_REDIS, file_cache
-from .factories import PASSWORD
+from tests.conftest import DEAD_REDIS, file_cache
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

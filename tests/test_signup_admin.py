@@ -14,7 +14,7 @@ from django.utils import timezone
 from courses.models import Membership, PresentationSignup
 from courses.services import membership_set
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     MembershipFactory,
     UserFactory,

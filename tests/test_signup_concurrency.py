@@ -15,7 +15,7 @@ from django.utils import timezone
 from courses.models import Membership, PresentationSignup
 from courses.signups import SignupError, signup_create
 
-from .factories import CourseFactory, MembershipFactory, ReadingFactory, SessionFactory
+from tests.factories import CourseFactory, MembershipFactory, ReadingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from courses.models import PresentationSignup
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     ReadingFactory,
     SessionFactory,

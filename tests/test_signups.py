@@ -18,12 +18,7 @@ from courses.signups import (
     waitlist_join,
 )
 
-from .factories import (
-    ReadingFactory,
-    SessionFactory,
-    new_paper,
-    new_student,
-)
+from tests.factories import ReadingFactory, SessionFactory, new_paper, new_student
 
 pytestmark = pytest.mark.django_db
 CONFIRMED = PresentationSignup.Status.CONFIRMED

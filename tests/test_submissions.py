@@ -17,8 +17,8 @@ from grading.models import Score, Submission
 from grading.services import GradingError, item_release, score_set
 from grading.services.submissions import submission_save
 
-from .conftest import PDF, files_under, logged_in
-from .factories import (
+from tests.conftest import PDF, files_under, logged_in
+from tests.factories import (
     GradeComponentFactory,
     GradeItemFactory,
     ReadingFactory,

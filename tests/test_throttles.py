@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from .factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

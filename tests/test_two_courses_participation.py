@@ -13,7 +13,7 @@ from grading.models import GradeComponent, Score
 from grading.services import score_set
 from grading.services.participation import participation_score
 
-from .factories import GradeItemFactory
+from tests.factories import GradeItemFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from courses.signups import (
     waitlist_join,
 )
 
-from .factories import PresentationSignupFactory
+from tests.factories import PresentationSignupFactory
 
 pytestmark = pytest.mark.django_db
 CONFIRMED = PresentationSignup.Status.CONFIRMED

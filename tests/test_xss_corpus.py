@@ -38,7 +38,7 @@ from courses.templatetags.coursesite import render_markdown
 from grading.models import Submission
 from grading.services.submissions import submission_save
 
-from .factories import (
+from tests.factories import (
     AnnouncementFactory,
     CourseFactory,
     GradeComponentFactory,

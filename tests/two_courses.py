@@ -31,7 +31,7 @@ from django.utils import timezone
 from courses.models import Course, Membership, Reading
 from grading.models import GradeComponent, GradeItem, LetterCutoff
 
-from .factories import (
+from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
     GradeItemFactory,

@@ -36,8 +36,8 @@ assignment using only ranks <= t?), then minimizes the unranked count, then the
 total. `first_come` is the first-come board it replaces, for comparison.
 """
 
-from .first_come import arrival_order, first_come, short_students
-from .rules import (
+from courses.assignment.first_come import arrival_order, first_come, short_students
+from courses.assignment.rules import (
     Infeasible,
     Paper,
     Placement,
@@ -47,7 +47,7 @@ from .rules import (
     Student,
     violations,
 )
-from .solver import solve
+from courses.assignment.solver import solve
 
 __all__ = [
     "Infeasible",

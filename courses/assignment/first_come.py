@@ -6,7 +6,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .rules import (
+from courses.assignment.rules import (
     Paper,
     Placement,
     Rules,

@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from .rules import (
+from courses.assignment.rules import (
     Infeasible,
     Paper,
     Placement,

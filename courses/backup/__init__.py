@@ -34,10 +34,10 @@ from the course whose scores remain, an administrator who graded) come along
 the same way but with an unusable password and no role.
 """
 
-from .archive import Archive, BackupError, describe_counts, human_size, read_archive
-from .contents import USER_FIELDS, course_rows, file_names, row_counts
-from .export import default_archive_path, export_course
-from .restore import Restored, import_course
+from courses.backup.archive import Archive, BackupError, describe_counts, human_size, read_archive
+from courses.backup.contents import USER_FIELDS, course_rows, file_names, row_counts
+from courses.backup.export import default_archive_path, export_course
+from courses.backup.restore import Restored, import_course
 
 __all__ = [
     "USER_FIELDS",

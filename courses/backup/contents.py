@@ -10,7 +10,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from grading.models import GradeComponent, GradeImport, GradeItem, LetterCutoff, Score, Submission
 
-from ..models import (
+from courses.models import (
     Announcement,
     AssignmentRun,
     Blackout,

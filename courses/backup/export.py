@@ -17,8 +17,8 @@ from django.core import serializers
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Course, Membership
-from .archive import (
+from courses.models import Course, Membership
+from courses.backup.archive import (
     FILES,
     FORMAT,
     MANIFEST,
@@ -28,7 +28,14 @@ from .archive import (
     ExactJSONEncoder,
     copy_stream,
 )
-from .contents import USER_FIELDS, course_rows, current_schema, file_names, file_storage, row_counts
+from courses.backup.contents import (
+    USER_FIELDS,
+    course_rows,
+    current_schema,
+    file_names,
+    file_storage,
+    row_counts,
+)
 
 
 @contextmanager

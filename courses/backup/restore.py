@@ -20,11 +20,17 @@ from django.db import DatabaseError, connection, models, transaction
 from grading.models import Score
 from grading.services import score_problem
 
-from ..models import Course, Membership, Poll
-from ..polls import choices_problem, poll_problems
-from ..services import instructor_access_sync
-from .archive import FILES, ROWS, Archive, BackupError, copy_stream, read_archive
-from .contents import course_rows, current_schema, file_names, file_storage, row_counts
+from courses.models import Course, Membership, Poll
+from courses.polls import choices_problem, poll_problems
+from courses.services import instructor_access_sync
+from courses.backup.archive import FILES, ROWS, Archive, BackupError, copy_stream, read_archive
+from courses.backup.contents import (
+    course_rows,
+    current_schema,
+    file_names,
+    file_storage,
+    row_counts,
+)
 
 
 def _refusals(archive: Archive, objects: list) -> list[str]:

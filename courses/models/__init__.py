@@ -1,7 +1,7 @@
 """The courses app's models: the course and its people, schedule and readings
 (`core`), and in-class polls (`polls`)."""
 
-from .core import (
+from courses.models.core import (
     MARKDOWN_HELP,
     Announcement,
     AnnouncementQuerySet,
@@ -18,8 +18,8 @@ from .core import (
     Topic,
     validate_timezone,
 )
-from .polls import Poll, PollAnswer, PollChoice
-from .preferences import AssignmentRun, Blackout, PaperPreference
+from courses.models.polls import Poll, PollAnswer, PollChoice
+from courses.models.preferences import AssignmentRun, Blackout, PaperPreference
 
 __all__ = [
     "MARKDOWN_HELP",

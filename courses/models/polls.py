@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .core import Course, Session
+from courses.models.core import Course, Session
 
 
 class PollQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .core import Course, Reading, Session
+from courses.models.core import Course, Reading, Session
 
 
 class PaperPreference(models.Model):

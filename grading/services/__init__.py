@@ -1,9 +1,9 @@
 """Every write to the gradebook goes through these functions (see scores.py)."""
 
-from .csv_import import gradebook_import, import_plan
-from .csv_plan import ImportPlan
-from .letter_scale import letter_scale_problem, letter_scale_set
-from .scores import (
+from grading.services.csv_import import gradebook_import, import_plan
+from grading.services.csv_plan import ImportPlan
+from grading.services.letter_scale import letter_scale_problem, letter_scale_set
+from grading.services.scores import (
     GradingError,
     ScoreChange,
     item_release,

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from courses.models import Course
 
-from ..models import GradeImport, Score
-from ..selectors import course_items, course_students, mark_text, points_text
-from .csv_plan import (
+from grading.models import GradeImport, Score
+from grading.selectors import course_items, course_students, mark_text, points_text
+from grading.services.csv_plan import (
     META_ROW_NAMES,
     CellChange,
     Columns,
@@ -30,7 +30,7 @@ from .csv_plan import (
     has_scores,
     row_cell,
 )
-from .scores import (
+from grading.services.scores import (
     EXCUSED,
     GradingError,
     ScoreChange,

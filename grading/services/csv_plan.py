@@ -15,10 +15,8 @@ from courses.models import Course
 from courses.spreadsheets import FORMULA_STARTS
 from coursesite.converters import id_or_none
 
-from ..models import GradeItem
-from .scores import (
-    EXCUSED,
-)
+from grading.models import GradeItem
+from grading.services.scores import EXCUSED
 
 
 @dataclass(frozen=True)

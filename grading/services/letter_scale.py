@@ -10,8 +10,8 @@ from django.db import transaction
 
 from courses.models import Course
 
-from ..models import LetterCutoff
-from .scores import GradingError
+from grading.models import LetterCutoff
+from grading.services.scores import GradingError
 
 
 def letter_scale_problem(cutoffs: Sequence[tuple[str, Decimal]]) -> str | None:

@@ -8,8 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from courses.poll_results import participation
 
-from ..models import GradeItem, Score
-from .scores import GradingError, ScoreChange, scores_set
+from grading.models import GradeItem, Score
+from grading.services.scores import GradingError, ScoreChange, scores_set
 
 
 def participation_score(*, item: GradeItem, by: AbstractBaseUser) -> list[Score]:

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 
 from courses.models import Membership
 
-from ..models import GradeItem, Score
-from ..selectors import mark_text
+from grading.models import GradeItem, Score
+from grading.selectors import mark_text
 
 EXCUSED = "EX"
 

@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 
 from courses.models import Membership
 
-from ..models import GradeItem, Submission
-from .scores import GradingError
+from grading.models import GradeItem, Submission
+from grading.services.scores import GradingError
 
 
 def item_deadline(item: GradeItem) -> dt.datetime | None:

@@ -1,6 +1,6 @@
 from django import template
 
-from ..selectors import points_text
+from grading.selectors import points_text
 
 register = template.Library()
 

@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:  # run as a script: make the project importable
 
 import scipy  # noqa: E402
 
-from courses.assignment import (  # noqa: E402
+from courses.domain.assignment import (  # noqa: E402
     Paper,
     Rules,
     Solution,

@@ -135,7 +135,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from grading import selectors
+    from grading.selectors import gradebook as selectors
 
     course, ta, score_count = build(args.students, args.items)
     client = Client()

@@ -36,7 +36,7 @@ def setup_poll(students: int) -> tuple[str, int, list[int], list[tuple[int, str,
     import datetime as dt
 
     from courses.models import Course, Poll, Session
-    from courses.polls import poll_create, poll_state_set
+    from courses.services.polls import poll_create, poll_state_set
 
     course = Course.objects.create(
         slug="bench", code="BENCH", title="Benchmark", term="Spring 2026", is_published=True

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from courses import poll_views, ranking_views, roster_views, views
+from courses.views import course as views
+from courses.views import polls as poll_views
+from courses.views import ranking as ranking_views
+from courses.views import rosters as roster_views
 
 app_name = "courses"
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "courses",
     "grading",
+    "coursesite",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from courses import admin_scope, poll_views, roster_views
-from courses import views as course_views
-
+from courses.admin import scope as admin_scope
+from courses.views import course as course_views
+from courses.views import polls as poll_views
+from courses.views import rosters as roster_views
 from coursesite import accounts
 from coursesite.converters import IdConverter
 
@@ -33,4 +34,4 @@ urlpatterns = [
     path("courses/<slug:slug>/", include("grading.urls")),
 ]
 
-handler500 = "courses.views.server_error"
+handler500 = "courses.views.course.server_error"

@@ -1,4 +1,4 @@
-"""The grading admin, scoped to the instructor's courses (`courses.admin_scope`),
+"""The grading admin, scoped to the instructor's courses (`courses.admin.scope`),
 and the grading inlines of the course page (the components and the letter
 scale), which the courses admin shows."""
 
@@ -13,9 +13,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from courses.admin_scope import CourseScopedAdminMixin
+from courses.admin.scope import CourseScopedAdminMixin
 from courses.models import Course, Membership
-
 from grading import services
 from grading.models import GradeComponent, GradeImport, GradeItem, LetterCutoff, Score, Submission
 

@@ -11,8 +11,7 @@ from django.db.models import F, Q, Sum
 from simple_history.models import HistoricalRecords
 
 from courses.models import Course
-
-from grading.calculation import DEFAULT_LETTER_SCALE, Weighting
+from grading.domain.calculation import DEFAULT_LETTER_SCALE, Weighting
 
 
 class GradeComponentQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from grading import submission_views, views
+from grading.views import gradebook as views
+from grading.views import submissions as submission_views
 
 app_name = "grading"
 

@@ -98,9 +98,9 @@ table_report() {
 # student's current and projected percentage and letter.
 GRADES_PY='
 import datetime as dt, hashlib
-from courses.demo_data import COURSE_SLUG
+from coursesite.demo.data import COURSE_SLUG
 from courses.models import Course
-from grading.selectors import gradebook
+from grading.selectors.gradebook import gradebook
 book = gradebook(course=Course.objects.get(slug=COURSE_SLUG), now=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
 lines = [
     f"{r.student.username} {r.current.percentage} {r.current.letter} "

@@ -10,16 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from courses.models import Membership
-
 from tests.factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
 
 # CI_STRICT=1: a test that did not run fails the run (tests/strictness.py).
-from tests.strictness import (
-    STRICT,
-    pytest_make_collect_report,
-    pytest_runtest_makereport,
-    pytest_terminal_summary,
-)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -135,7 +128,7 @@ def student(course):
 def prof(course):
     """The course's instructor, made one through `membership_set`, as the admin
     and the roster do: with the admin access that comes with it."""
-    from courses.services import membership_set
+    from courses.services.memberships import membership_set
 
     user = UserFactory(username="prof")
     membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)

@@ -28,11 +28,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from courses import polls
 from courses.models import AssignmentRun, Membership, PresentationSignup
+from courses.services import polls
 from grading.models import GradeImport, Submission
 from grading.services import score_set
-
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,

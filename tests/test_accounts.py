@@ -16,7 +16,6 @@ from django.test import Client
 from django.utils import timezone
 
 from courses.models import Membership
-
 from tests.conftest import logged_in
 from tests.factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
 

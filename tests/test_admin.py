@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 
 from courses.models import Course, Membership
-from courses.services import membership_set
-
+from courses.services.memberships import membership_set
 from tests.factories import CourseFactory, GradeComponentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -32,8 +32,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import polls
-from courses.admin_scope import CourseScopedAdminMixin
+from courses.admin.scope import CourseScopedAdminMixin
 from courses.models import (
     Announcement,
     Membership,
@@ -41,10 +40,10 @@ from courses.models import (
     Resource,
     Theme,
 )
-from courses.services import INSTRUCTORS_GROUP, membership_set
+from courses.services import polls
+from courses.services.memberships import INSTRUCTORS_GROUP, membership_set
 from grading.models import GradeImport, Submission
 from grading.services import score_set
-
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,

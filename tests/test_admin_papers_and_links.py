@@ -11,7 +11,6 @@ from django.core import mail
 from django.test import Client
 
 from courses.models import Course, PresentationSignup, Reading
-
 from tests.factories import CourseFactory, UserFactory, new_paper, new_student, seat
 from tests.test_admin_writes import form_errors, page_as_posted
 
@@ -126,7 +125,7 @@ def test_a_sign_up_that_slips_in_after_the_form_s_check_is_never_oversold(
     """The form saw one presenter on a two-seat paper and allows one seat; a
     student takes the second seat before the save. The save, under the course
     lock, refuses and says why."""
-    from courses import admin as course_admin
+    from courses.admin import course as course_admin
 
     paper = new_paper(course, capacity=2)
     seat(paper, new_student(course, "first"))
@@ -154,7 +153,6 @@ def history_versions(obj):
 
 def test_an_earlier_version_of_a_hand_in_cannot_be_posted_back(course, prof, media):
     from grading.services.submissions import submission_save
-
     from tests.factories import GradeComponentFactory, GradeItemFactory
 
     item = GradeItemFactory(component=GradeComponentFactory(course=course), accepts_text=True)
@@ -173,7 +171,6 @@ def test_an_earlier_version_of_a_hand_in_cannot_be_posted_back(course, prof, med
 
 def test_an_earlier_released_version_of_an_item_cannot_be_posted_back(course, prof):
     from grading.services import item_release
-
     from tests.factories import GradeComponentFactory, GradeItemFactory
 
     item = GradeItemFactory(component=GradeComponentFactory(course=course))

@@ -12,12 +12,11 @@ import pytest
 from django.forms import MultiWidget
 from django.test import Client
 
-from courses import polls
 from courses.models import Membership, Poll, Session
-from courses.services import INSTRUCTORS_GROUP, membership_set
+from courses.services import polls
+from courses.services.memberships import INSTRUCTORS_GROUP, membership_set
 from grading.models import GradeItem, LetterCutoff
 from grading.services import GradingError, letter_scale_set
-
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,

@@ -1,4 +1,4 @@
-"""Assigning papers to presenters (courses.assignment): worked examples by hand,
+"""Assigning papers to presenters (courses.domain.assignment): worked examples by hand,
 then properties against a brute-force reference that tries every assignment of
 tiny courses. Pure functions, no database."""
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses.assignment import (
+from courses.domain.assignment import (
     Infeasible,
     Paper,
     Placement,

@@ -19,8 +19,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from courses import backup, polls
-from courses.demo_data import COURSE_SLUG
 from courses.models import (
     Announcement,
     AssignmentRun,
@@ -31,11 +29,13 @@ from courses.models import (
     Poll,
     Reading,
 )
+from courses.services import polls
+from coursesite import backup
+from coursesite.demo.data import COURSE_SLUG
 from grading.models import GradeImport, GradeItem, LetterCutoff, Score, Submission
-from grading.selectors import gradebook
+from grading.selectors.gradebook import gradebook
 from grading.services import score_set
 from grading.services.submissions import submission_save
-
 from tests.conftest import files_under
 from tests.factories import (
     CourseFactory,
@@ -390,7 +390,7 @@ def test_the_archive_is_loaddata_json(tmp_path, media):
 
 
 def test_an_archive_file_nested_past_any_parser_is_refused_with_a_message():
-    from courses.backup.archive import BackupError, _json
+    from coursesite.backup.archive import BackupError, _json
 
     with pytest.raises(BackupError, match="nested too deeply"):
         _json(b"[" * 200_000 + b"]" * 200_000, "course.json")

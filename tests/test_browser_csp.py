@@ -11,9 +11,8 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Poll
-from courses.polls import poll_create, poll_state_set
+from courses.services.polls import poll_create, poll_state_set
 from grading.services.submissions import submission_save
-
 from tests.conftest import browser_login
 from tests.factories import GradeComponentFactory, GradeItemFactory, UserFactory, new_paper
 

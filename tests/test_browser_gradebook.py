@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from grading.models import Score
-
 from tests.conftest import browser_login, phone_menu_open
 from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from courses.models import Course, Session
-
 from tests.conftest import phone_menu_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses.models import Course, PaperPreference, PresentationSignup
-
 from tests.conftest import browser_login
 from tests.factories import new_paper, new_student
 

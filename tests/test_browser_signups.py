@@ -7,7 +7,6 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from courses.models import PresentationSignup
-
 from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from grading.models import Score, Submission
-
 from tests.conftest import browser_login
 from tests.factories import GradeComponentFactory, GradeItemFactory
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grading.calculation import (
+from grading.domain.calculation import (
     Component,
     Item,
     Mark,

@@ -12,7 +12,6 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from courses.models import Membership
-
 from tests.factories import (
     AnnouncementFactory,
     CourseFactory,

@@ -193,6 +193,8 @@ def refused(response) -> bool:
         return True
     if any(level >= messages.ERROR for level in message_levels(response)):
         return True
+    if b'class="alert alert-danger"' in response.content:  # an error message, already shown
+        return True
     return response.status_code == 200 and form_has_errors(response)
 
 

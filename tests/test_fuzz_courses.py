@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from courses import polls, rosters
 from courses.models import Course, Poll, PollChoice
-
+from courses.services import polls, rosters
 from tests.conftest import logged_in
 from tests.factories import PASSWORD, SessionFactory, UserFactory, new_paper
 from tests.test_fuzz_common import (

@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Membership
 from grading.models import Score, Submission
-
 from tests.conftest import logged_in
 from tests.factories import PASSWORD, GradeComponentFactory, GradeItemFactory, UserFactory
 from tests.test_fuzz_common import BODY_LIMIT, INPUT_CHECKS, client_for, input_checks

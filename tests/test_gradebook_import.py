@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grading.models import GradeImport, Score
 from grading.services import GradingError, item_release, score_set
-
 from tests.conftest import logged_in
 from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 

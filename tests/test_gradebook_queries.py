@@ -9,11 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses import polls
 from courses.models import Poll
+from courses.services import polls
 from grading.models import GradeImport, GradeItem
 from grading.services import ScoreChange, scores_set
-
 from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from grading.models import Score
 from grading.services import item_release, score_set
-
 from tests.conftest import logged_in
 from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
@@ -382,7 +381,7 @@ def test_a_row_with_a_broken_student_id_says_so(course, item, as_ta, student):
 def test_poll_participation_shows_beside_the_participation_component(
     course, ta, student, as_ta, as_student
 ):
-    from courses import polls
+    from courses.services import polls
 
     GradeComponentFactory(course=course, name="Reading Responses", weight=20, order=1)
     GradeComponentFactory(course=course, name="Class Participation", weight=15, order=2)

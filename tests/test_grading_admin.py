@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 
 from courses.models import Membership
-from courses.services import membership_set
+from courses.services.memberships import membership_set
 from grading.models import GradeItem, Score
 from grading.services import score_set
-
 from tests.factories import GradeComponentFactory, GradeItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

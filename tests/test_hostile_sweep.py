@@ -43,12 +43,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from courses import polls
 from courses.models import AssignmentRun, Course, Membership, PresentationSignup
-from courses.services import membership_set
+from courses.services import polls
+from courses.services.memberships import membership_set
 from grading.models import GradeImport, GradeItem, Score, Submission
 from grading.services import score_set
-
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from grading.lateness import (
+from grading.domain.lateness import (
     ON_TIME,
     Lateness,
     LatePolicy,

@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courses.templatetags.coursesite import render_markdown
-
 from tests.factories import AnnouncementFactory, ResourceFactory, SessionFactory
 
 HOSTILE = [

@@ -16,12 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import polls
 from courses.models import AssignmentRun, Membership, PaperPreference, PresentationSignup
+from courses.services import polls
 from grading.models import GradeImport
 from grading.services import ScoreChange, scores_set
 from grading.services.submissions import submission_save
-
 from tests.conftest import logged_in
 from tests.factories import GradeComponentFactory, GradeItemFactory, new_paper, new_student
 

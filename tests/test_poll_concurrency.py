@@ -14,10 +14,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from courses import polls
 from courses.models import Membership, Poll, PollAnswer
-from courses.poll_results import poll_results
-
+from courses.selectors.polls import poll_results
+from courses.services import polls
 from tests.factories import CourseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

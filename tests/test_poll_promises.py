@@ -12,11 +12,10 @@ import re
 import pytest
 from django.test import Client
 
-from courses import polls
 from courses.models import Poll
-from courses.poll_results import poll_results
-from courses.services import membership_set
-
+from courses.selectors.polls import poll_results
+from courses.services import polls
+from courses.services.memberships import membership_set
 from tests.conftest import logged_in
 from tests.factories import CourseFactory, SessionFactory, UserFactory, new_student
 from tests.test_admin_writes import form_errors, page_as_posted

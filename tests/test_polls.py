@@ -15,12 +15,11 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 
-from courses import polls
 from courses.models import Membership, Poll, PollAnswer, PollChoice
-from courses.services import membership_set
+from courses.services import polls
+from courses.services.memberships import membership_set
 from grading.models import Score
 from grading.services import score_set
-
 from tests.conftest import logged_in
 from tests.factories import (
     CourseFactory,

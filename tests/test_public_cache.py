@@ -17,8 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses import caching
 from courses.models import Announcement, Membership
-from courses.services import membership_set
-
+from courses.services.memberships import membership_set
 from tests.conftest import DEAD_REDIS, file_cache, logged_in
 from tests.factories import (
     AnnouncementFactory,

@@ -15,8 +15,7 @@ import pytest
 from django.test import Client
 
 from courses.models import Membership
-from courses.services import membership_set
-
+from courses.services.memberships import membership_set
 from tests.conftest import file_cache
 from tests.factories import (
     AnnouncementFactory,

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import assignment, ranking, signups
+from courses.domain import assignment
 from courses.models import (
     AssignmentRun,
     Blackout,
@@ -24,8 +24,7 @@ from courses.models import (
     PaperPreference,
     PresentationSignup,
 )
-from courses.services import CourseError
-
+from courses.services import CourseError, ranking, signups
 from tests.conftest import logged_in
 from tests.factories import CourseFactory, MembershipFactory, ReadingFactory, new_paper, new_student
 

@@ -22,14 +22,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from courses import polls
 from courses.models import Membership, PollAnswer
-from courses.rosters import MAX_ROSTER_BYTES
+from courses.services import polls
+from courses.services.rosters import MAX_ROSTER_BYTES
 from grading.forms import ScoreFormSet
 from grading.models import GradeImport, Score, Submission
 from grading.services import score_set
 from grading.services.csv_import import MAX_IMPORT_BYTES
-
 from tests.conftest import PDF, files_under
 from tests.factories import GradeComponentFactory, GradeItemFactory
 

@@ -9,12 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core.management.base import CommandError
 
-from courses import polls
 from courses.models import Membership, Poll, PollChoice
-from courses.services import INSTRUCTORS_GROUP
+from courses.services import polls
+from courses.services.memberships import INSTRUCTORS_GROUP
 from grading.models import Score
 from grading.services import score_set
-
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,

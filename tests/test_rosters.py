@@ -16,7 +16,6 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from courses.models import Membership
-
 from tests.conftest import logged_in
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 

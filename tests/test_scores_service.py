@@ -10,7 +10,6 @@ from django.db import connection
 
 from grading.models import Score
 from grading.services import GradingError, ScoreChange, score_set, scores_set
-
 from tests.factories import GradeComponentFactory, GradeItemFactory, MembershipFactory, new_student
 
 

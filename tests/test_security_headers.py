@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 
 from grading.services.submissions import submission_save
-
 from tests.conftest import PDF, logged_in
 from tests.factories import GradeComponentFactory, GradeItemFactory, new_paper
 

@@ -28,10 +28,10 @@ from courses.models import (
     Session,
     Theme,
 )
-from courses.poll_results import participation, poll_results
-from courses.polls import poll_state_set
+from courses.selectors.polls import participation, poll_results
+from courses.services.polls import poll_state_set
 from grading.models import GradeComponent, GradeItem, Score
-from grading.selectors import student_grades
+from grading.selectors.gradebook import student_grades
 
 SLUG = "cis6200-spring-2026"
 THEMES = {
@@ -333,7 +333,7 @@ def test_output_lists_the_logins(output):
 
 def test_demo_sign_ups_are_open_with_papers_taken_and_a_waitlist(course):
     from courses.models import PresentationSignup
-    from courses.signups import window_problem
+    from courses.services.signups import window_problem
 
     assert window_problem(course) is None
     signups = PresentationSignup.objects.of_course(course)
@@ -528,7 +528,7 @@ def test_students_see_a_grade_from_released_items_only(course):
 
 def test_demo_hand_ins_are_there_some_late_and_a_rerun_adds_no_version(course):
     from grading.models import Submission
-    from grading.work import late_ledger
+    from grading.selectors.work import late_ledger
 
     hand_ins = Submission.objects.filter(item__component__course=course)
     responses = hand_ins.filter(item__component__name="Reading Responses")

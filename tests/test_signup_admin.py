@@ -12,8 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from courses.models import Membership, PresentationSignup
-from courses.services import membership_set
-
+from courses.services.memberships import membership_set
 from tests.factories import (
     CourseFactory,
     MembershipFactory,

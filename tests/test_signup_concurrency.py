@@ -13,8 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from courses.models import Membership, PresentationSignup
-from courses.signups import SignupError, signup_create
-
+from courses.services.signups import SignupError, signup_create
 from tests.factories import CourseFactory, MembershipFactory, ReadingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import PresentationSignup
-
 from tests.factories import (
     CourseFactory,
     ReadingFactory,

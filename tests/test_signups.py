@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from courses.models import PresentationSignup
-from courses.signups import (
+from courses.services.signups import (
     SignupError,
     signup_assign,
     signup_create,
@@ -17,7 +17,6 @@ from courses.signups import (
     signup_withdraw,
     waitlist_join,
 )
-
 from tests.factories import ReadingFactory, SessionFactory, new_paper, new_student
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from django.utils import timezone
 from grading.models import Score, Submission
 from grading.services import GradingError, item_release, score_set
 from grading.services.submissions import submission_save
-
 from tests.conftest import PDF, files_under, logged_in
 from tests.factories import (
     GradeComponentFactory,

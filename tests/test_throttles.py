@@ -163,7 +163,7 @@ class TestOldPasswordChecks:
 class TestJoinCodeGuesses:
     @pytest.fixture
     def joinable(self, course):
-        from courses import rosters
+        from courses.services import rosters
 
         return rosters.join_code_rotate(course=course, enabled=True)
 

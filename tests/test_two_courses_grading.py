@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from grading import selectors
 from grading.models import Score
+from grading.selectors import gradebook as selectors
 from grading.services import GradingError, ScoreChange, score_set, scores_set
 
 pytestmark = pytest.mark.django_db

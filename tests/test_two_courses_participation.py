@@ -8,11 +8,10 @@ from decimal import Decimal
 import pytest
 
 from courses.models import Poll, PollAnswer
-from courses.poll_results import participation
+from courses.selectors.polls import participation
 from grading.models import GradeComponent, Score
 from grading.services import score_set
 from grading.services.participation import participation_score
-
 from tests.factories import GradeItemFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,8 @@ import datetime as dt
 
 import pytest
 
-from courses import ranking, signups
 from courses.models import AssignmentRun, Course, PaperPreference, PresentationSignup
-from courses.services import CourseError
+from courses.services import CourseError, ranking, signups
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from courses import rosters
 from courses.models import Membership
-from courses.services import CourseError
+from courses.services import CourseError, rosters
 
 pytestmark = pytest.mark.django_db
 

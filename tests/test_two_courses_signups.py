@@ -10,14 +10,13 @@ import pytest
 from django.utils import timezone
 
 from courses.models import PresentationSignup
-from courses.signups import (
+from courses.services.signups import (
     SignupError,
     signup_create,
     signup_move,
     signup_withdraw,
     waitlist_join,
 )
-
 from tests.factories import PresentationSignupFactory
 
 pytestmark = pytest.mark.django_db

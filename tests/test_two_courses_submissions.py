@@ -12,11 +12,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses.signups import signup_create
+from courses.services.signups import signup_create
 from grading.models import Submission
+from grading.selectors.work import item_queue, student_work
 from grading.services import GradingError
 from grading.services.submissions import submission_save
-from grading.work import item_queue, student_work
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,6 @@ from courses.models import Membership
 from courses.templatetags.coursesite import render_markdown
 from grading.models import Submission
 from grading.services.submissions import submission_save
-
 from tests.factories import (
     AnnouncementFactory,
     CourseFactory,

@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from courses.models import Course, Membership, Reading
 from grading.models import GradeComponent, GradeItem, LetterCutoff
-
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,

@@ -19,7 +19,7 @@ from courses.models.core import (
     validate_timezone,
 )
 from courses.models.polls import Poll, PollAnswer, PollChoice
-from courses.models.preferences import AssignmentRun, Blackout, PaperPreference
+from courses.models.ranking import AssignmentRun, Blackout, PaperPreference
 
 __all__ = [
     "MARKDOWN_HELP",

@@ -375,7 +375,7 @@ class PresentationSignupQuerySet(models.QuerySet):
 class PresentationSignup(models.Model):
     """A student presenting a paper, or waiting for a seat on it.
 
-    Written only through `courses.signups`, which holds the capacity and
+    Written only through `courses.services.signups`, which holds the capacity and
     per-student limits under concurrent requests.
     """
 

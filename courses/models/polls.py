@@ -29,7 +29,7 @@ class Poll(models.Model):
 
     class Results(models.TextChoices):
         # From the narrowest to the widest: once a poll has answers, its results
-        # may only move to the left (`courses.polls.poll_update`).
+        # may only move to the left (`courses.services.polls.poll_update`).
         NEVER = "never", "Never shown to students"
         AFTER_CLOSE = "after_close", "Shown to students once closed"
         LIVE = "live", "Shown to students live"
@@ -51,7 +51,7 @@ class Poll(models.Model):
 
     objects = PollQuerySet.as_manager()
     # Who changed what and when: the admin's history page shows it. Choice edits
-    # are summed up in the poll's own record (`courses.polls.poll_update`).
+    # are summed up in the poll's own record (`courses.services.polls.poll_update`).
     history = HistoricalRecords()
 
     class Meta:
@@ -108,7 +108,7 @@ class PollChoice(models.Model):
 
 class PollAnswer(models.Model):
     """One student's answer to one poll; answering again while it is open
-    replaces it. Written only through `courses.polls.poll_answer`."""
+    replaces it. Written only through `courses.services.polls.poll_answer`."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="answers")
     student = models.ForeignKey(

@@ -18,9 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course
-
 from grading.models import GradeImport, Score
-from grading.selectors import course_items, course_students, mark_text, points_text
+from grading.selectors.gradebook import course_items, course_students, mark_text, points_text
 from grading.services.csv_plan import (
     META_ROW_NAMES,
     CellChange,

@@ -14,7 +14,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from courses.models import Course
 from courses.spreadsheets import FORMULA_STARTS
 from coursesite.converters import id_or_none
-
 from grading.models import GradeItem
 from grading.services.scores import EXCUSED
 

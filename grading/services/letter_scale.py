@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from courses.models import Course
-
 from grading.models import LetterCutoff
 from grading.services.scores import GradingError
 

@@ -6,8 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from courses.poll_results import participation
-
+from courses.selectors.polls import participation
 from grading.models import GradeItem, Score
 from grading.services.scores import GradingError, ScoreChange, scores_set
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.models import Membership
-
 from grading.models import GradeItem, Submission
 from grading.services.scores import GradingError
 

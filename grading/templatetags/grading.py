@@ -1,6 +1,6 @@
 from django import template
 
-from grading.selectors import points_text
+from grading.selectors.gradebook import points_text
 
 register = template.Library()
 

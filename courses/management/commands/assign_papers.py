@@ -7,9 +7,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from courses import ranking
 from courses.models import Course
-from courses.services import CourseError
+from courses.services import CourseError, ranking
 
 
 class Command(BaseCommand):

@@ -7,9 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from courses import rosters
 from courses.models import Course
-from courses.services import CourseError
+from courses.services import CourseError, rosters
 
 
 class Command(BaseCommand):

@@ -2,17 +2,17 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from courses.admin import scope as admin_scope
-from courses.views import course as course_views
 from courses.views import polls as poll_views
 from courses.views import rosters as roster_views
 from coursesite import accounts
+from coursesite import views as site_views
 from coursesite.converters import IdConverter
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", course_views.course_list, name="home"),
-    path("healthz", course_views.healthz, name="healthz"),
+    path("", site_views.course_list, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -34,4 +34,4 @@ urlpatterns = [
     path("courses/<slug:slug>/", include("grading.urls")),
 ]
 
-handler500 = "courses.views.course.server_error"
+handler500 = "coursesite.views.server_error"

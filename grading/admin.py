@@ -11,8 +11,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from courses.admin.course import CourseAdmin
 from courses.admin.scope import CourseScopedAdminMixin
 from courses.models import Course, Membership
 from grading import services
@@ -270,3 +272,61 @@ class SubmissionAdmin(CourseScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+def weights_warning(course: Course) -> str | None:
+    total = GradeComponent.objects.filter(course=course).total_weight()
+    if total == Decimal("100"):
+        return None
+    return (
+        f"The grade components of {course.code} add up to {total.normalize():f}%, not 100%. "
+        "Grades are still computed (weights are scaled to what they add up to), "
+        "but the grading table on the home page will look wrong to students."
+    )
+
+
+class GradedCourseAdmin(CourseAdmin):
+    """The course's admin page with its grading scheme: the components and the
+    letter scale edited beside the course, and a warning while the weights do
+    not add up to 100%. Registered in place of the courses app's own, so that
+    courses knows nothing of grading."""
+
+    list_display = [*CourseAdmin.list_display, "grading_weights"]
+    readonly_fields = ["grading_weights", *CourseAdmin.readonly_fields]
+    fieldsets = [
+        (name, {**options, "fields": ["grading_weights", *options["fields"]]})
+        if name == "Grading"
+        else (name, options)
+        for name, options in CourseAdmin.fieldsets
+    ]
+    inlines = [
+        *CourseAdmin.inlines[:1],
+        GradeComponentInline,
+        LetterCutoffInline,
+        *CourseAdmin.inlines[1:],
+    ]
+
+    @admin.display(description="Grading weights")
+    def grading_weights(self, obj: Course | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Add grade components below; their weights should add up to 100%."
+        warning = weights_warning(obj)
+        if warning:
+            return format_html('<strong class="weights-warning">⚠ {}</strong>', warning)
+        return "The weights add up to 100%."
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        warning = weights_warning(form.instance)
+        if warning:
+            messages.warning(request, warning)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is LetterCutoff:
+            letter_scale_save(course=form.instance, formset=formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+admin.site.unregister(Course)
+admin.site.register(Course, GradedCourseAdmin)

@@ -79,8 +79,8 @@ ACCESS: dict[str, dict[str, tuple[str, str]]] = {
     "courses:poll_state":           row("405/login", "405/403",   "405/404",  "405/done",  "405/done",  "405/done"),
     "courses:poll_results":         row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
     "courses:poll_answers_csv":     row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
-    "courses:participation":        row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
-    "courses:participation_score":  row("405/login", "405/403",   "405/404",  "405/404",   "405/404",   "405/404"),
+    "grading:participation":        row("login/405", "403/405",   "404/405",  "ok/405",    "ok/405",    "ok/405"),
+    "grading:participation_score":  row("405/login", "405/403",   "405/404",  "405/404",   "405/404",   "405/404"),
     # Roster: the instructor's.
     "courses:roster":               row("login/login", "403/403", "404/404",  "403/403",   "ok/ok",     "ok/ok"),
     "courses:roster_import":        row("405/login", "405/403",   "405/404",  "405/403",   "405/done",  "405/done"),

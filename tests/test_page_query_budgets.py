@@ -33,7 +33,7 @@ BUDGETS: dict[tuple[str, str], int] = {
     ("courses:polls", "ta"): 9,
     ("courses:poll", "student"): 8,
     ("courses:poll", "ta"): 9,
-    ("courses:participation", "ta"): 10,
+    ("grading:participation", "ta"): 10,
     ("courses:roster", "instructor"): 5,
     ("courses:paper_rank", "student"): 9,
     ("courses:assignment", "instructor"): 9,

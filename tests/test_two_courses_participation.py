@@ -79,7 +79,7 @@ def test_as_gradebook_shows_polls_answered_of_as_polls(polled):
 def test_scoring_bs_item_through_as_address_is_404(polled):
     t = polled
     response = t.client(t.carol).post(
-        t.url("courses:participation_score", t.a), {"item": t.b_polls.pk}
+        t.url("grading:participation_score", t.a), {"item": t.b_polls.pk}
     )
 
     assert response.status_code == 404

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
@@ -24,19 +22,6 @@ from courses.models import (
 )
 from courses.services import memberships as services
 from courses.services import signups
-from grading.admin import GradeComponentInline, LetterCutoffInline, letter_scale_save
-from grading.models import GradeComponent, LetterCutoff
-
-
-def weights_warning(course: Course) -> str | None:
-    total = GradeComponent.objects.filter(course=course).total_weight()
-    if total == Decimal("100"):
-        return None
-    return (
-        f"The grade components of {course.code} add up to {total.normalize():f}%, not 100%. "
-        "Grades are still computed (weights are scaled to what they add up to), "
-        "but the grading table on the home page will look wrong to students."
-    )
 
 
 class ThemeInline(admin.TabularInline):
@@ -74,11 +59,11 @@ class AnnouncementInline(admin.StackedInline):
 @admin.register(Course)
 class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     course_lookup = "id"
-    list_display = ["code", "title", "term", "is_published", "grading_weights"]
+    list_display = ["code", "title", "term", "is_published"]
     list_filter = ["is_published", "term"]
     search_fields = ["code", "title", "term", "slug"]
     prepopulated_fields = {"slug": ["code", "term"]}
-    readonly_fields = ["grading_weights", "roster_link"]
+    readonly_fields = ["roster_link"]
     fieldsets = [
         (None, {"fields": ["code", "title", "slug", "term", "institution", "is_published"]}),
         ("Text", {"fields": ["overview", "prerequisites"]}),
@@ -94,13 +79,11 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Grading", {"fields": ["grading_weights", "late_days", "share_response_names"]}),
+        ("Grading", {"fields": ["late_days", "share_response_names"]}),
         ("People", {"fields": ["roster_link"]}),
     ]
     inlines = [
         ThemeInline,
-        GradeComponentInline,
-        LetterCutoffInline,
         SessionInline,
         ResourceInline,
         AnnouncementInline,
@@ -117,21 +100,6 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
             reverse("courses:roster", kwargs={"slug": obj.slug}),
         )
 
-    @admin.display(description="Grading weights")
-    def grading_weights(self, obj: Course | None) -> str:
-        if obj is None or obj.pk is None:
-            return "Add grade components below; their weights should add up to 100%."
-        warning = weights_warning(obj)
-        if warning:
-            return format_html('<strong class="weights-warning">⚠ {}</strong>', warning)
-        return "The weights add up to 100%."
-
-    def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        warning = weights_warning(form.instance)
-        if warning:
-            messages.warning(request, warning)
-
     def save_formset(self, request, form, formset, change) -> None:
         # Rows with a rule are written through their service; the lists that
         # `save(commit=False)` fills are what the admin's change message names.
@@ -144,8 +112,6 @@ class CourseAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
                     course=form.instance, user=membership.user, role=membership.role
                 )
                 membership.pk = saved.pk
-        elif formset.model is LetterCutoff:
-            letter_scale_save(course=form.instance, formset=formset)
         else:
             super().save_formset(request, form, formset, change)
 

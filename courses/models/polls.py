@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from courses.models.core import Course, Session
+from courses.models.course import Course
+from courses.models.schedule import Session
 
 
 class PollQuerySet(models.QuerySet):

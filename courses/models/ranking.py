@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from courses.models.core import Course, Reading, Session
+from courses.models.course import Course
+from courses.models.schedule import Reading, Session
 
 
 class PaperPreference(models.Model):

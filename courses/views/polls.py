@@ -14,14 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.access import STAFF_ROLES, CourseAccess, course_access, course_view
 from courses.forms import PollForm
-from courses.models import Membership, Poll, PollAnswer, Session
+from courses.models import Membership, Poll, PollAnswer
 from courses.selectors import polls as poll_results
 from courses.services import polls
 from courses.spreadsheets import csv_download
 from coursesite.converters import id_or_none
-from grading.models import GradeItem
-from grading.services import GradingError
-from grading.services.participation import participation_score as participation_score_set
 
 
 def _poll(access: CourseAccess, poll_id: int) -> Poll:
@@ -206,52 +203,6 @@ def _answer_text(answer: PollAnswer) -> str:
     if answer.text:
         return answer.text
     return "; ".join(choice.text for choice in answer.choices.all())
-
-
-@require_GET
-@course_view(roles=STAFF_ROLES)
-def participation(request: HttpRequest, access: CourseAccess) -> HttpResponse:
-    course = access.course
-    rows = sorted(
-        poll_results.participation(course).values(),
-        key=lambda r: (r.student.last_name, r.student.first_name, r.student.username),
-    )
-    sessions = list(
-        Session.objects.filter(course=course, polls__state__in=["open", "closed"])
-        .distinct()
-        .order_by("date", "start_time")
-    )
-    items = (
-        GradeItem.objects.of_course(course)
-        .select_related("component")
-        .filter(component__name__icontains="particip")
-    )
-    context = {
-        "access": access,
-        "course": course,
-        "rows": [(row, [row.by_session.get(s.pk, (0, 0)) for s in sessions]) for row in rows],
-        "sessions": sessions,
-        "items": items or GradeItem.objects.of_course(course).select_related("component"),
-    }
-    return render(request, "courses/polls/participation.html", context)
-
-
-@require_POST
-@course_view(roles=STAFF_ROLES)
-def participation_score(request: HttpRequest, access: CourseAccess) -> HttpResponse:
-    item = get_object_or_404(
-        GradeItem, pk=id_or_none(request.POST.get("item")), component__course=access.course
-    )
-    try:
-        changed = participation_score_set(item=item, by=request.user)
-    except GradingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"“{item.title}” scored from poll participation: {len(changed)} score(s) changed.",
-        )
-    return redirect("courses:participation", slug=access.course.slug)
 
 
 @login_required

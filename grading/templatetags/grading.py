@@ -1,5 +1,7 @@
 from django import template
 
+from courses.models import Course
+from grading.models import GradeComponent
 from grading.selectors.gradebook import points_text
 
 register = template.Library()
@@ -9,3 +11,9 @@ register = template.Library()
 def points(value) -> str:
     """8.50 -> 8.5, 100.00 -> 100: numbers as a person writes them."""
     return points_text(value)
+
+
+@register.inclusion_tag("grading/course/grading_scheme.html")
+def grading_scheme(course: Course) -> dict:
+    """The course's grade components and their weights, for its home page."""
+    return {"components": list(GradeComponent.objects.filter(course=course))}

@@ -1,17 +1,22 @@
+"""The grading scheme: a course's weighted components, their items, and the
+letter scale."""
+
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
 from courses.models import Course
 from grading.domain.calculation import DEFAULT_LETTER_SCALE, Weighting
+
+# A score may be at most twice its item's points (extra credit, not a typo).
+SCORE_CAP_FACTOR = 2
+SCORE_POINTS_LIMIT = Decimal("2000")  # twice the largest points_possible
 
 
 class GradeComponentQuerySet(models.QuerySet):
@@ -190,56 +195,6 @@ class GradeItem(models.Model):
         return f"{self.title} ({self.pk})"
 
 
-SCORE_CAP_FACTOR = 2
-SCORE_POINTS_LIMIT = Decimal("2000")  # twice the largest points_possible
-
-
-class Score(models.Model):
-    """One student's result on one item. Written only through `grading.services`,
-    so that every change is in its history."""
-
-    # An item with scores cannot be deleted: its grades would go with it.
-    item = models.ForeignKey(GradeItem, on_delete=models.PROTECT, related_name="scores")
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scores"
-    )
-    points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    excused = models.BooleanField(default=False)
-    comment = models.TextField(blank=True, max_length=5000)
-    graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["item", "student"], name="grading_score_unique_item_student"
-            ),
-            # The cap relative to the item (twice its points) needs the item's row,
-            # which a check constraint cannot see: services enforce it, the
-            # database holds the absolute bounds.
-            models.CheckConstraint(
-                condition=Q(points__isnull=True)
-                | (Q(points__gte=0) & Q(points__lte=SCORE_POINTS_LIMIT)),
-                name="grading_score_points_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(excused=False) | Q(points__isnull=True),
-                name="grading_score_excused_has_no_points",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.student} on {self.item}"
-
-
 class LetterCutoff(models.Model):
     """One step of a course's letter scale; a course without any uses the default
     scale (A 94, A- 90, ... F 0)."""
@@ -275,73 +230,3 @@ class LetterCutoff(models.Model):
 def letter_scale(course: Course) -> tuple[tuple[str, Decimal], ...]:
     cutoffs = tuple((c.letter, c.minimum) for c in course.letter_cutoffs.all())
     return cutoffs or DEFAULT_LETTER_SCALE
-
-
-class GradeImport(models.Model):
-    """An uploaded gradebook CSV, kept from preview to confirmation (and after,
-    as a record of who imported what)."""
-
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="grade_imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    filename = models.CharField(max_length=255)
-    content = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    changed_cells = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(applied_at__isnull=True) | Q(applied_at__gte=F("created_at")),
-                name="grading_import_applied_after_upload",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
-def submission_upload_to(submission: Submission, filename: str) -> str:
-    # A fresh directory per upload: earlier versions keep their files, and two
-    # students' files with the same name never meet. Only the base name of what
-    # the browser sent is kept (the form has checked it).
-    return f"submissions/{submission.item_id}/{uuid.uuid4().hex}/{filename}"
-
-
-class Submission(models.Model):
-    """A student's current hand-in for one item; earlier versions are in its history.
-    Written only through `grading.submissions.submission_save`."""
-
-    item = models.ForeignKey(GradeItem, on_delete=models.PROTECT, related_name="submissions")
-    student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions"
-    )
-    text = models.TextField(blank=True, max_length=50_000, help_text="Markdown.")
-    url = models.URLField(blank=True, max_length=500)
-    file = models.FileField(upload_to=submission_upload_to, blank=True, max_length=300)
-    submitted_at = models.DateTimeField(help_text="When this version was handed in.")
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["item", "student"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["item", "student"], name="grading_submission_unique_item_student"
-            ),
-            models.CheckConstraint(
-                condition=~Q(text="") | ~Q(url="") | ~Q(file=""),
-                name="grading_submission_not_empty",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.student} on {self.item}"
-
-    @property
-    def file_name(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1] if self.file else ""

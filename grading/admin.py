@@ -21,11 +21,35 @@ from grading import services
 from grading.models import GradeComponent, GradeImport, GradeItem, LetterCutoff, Score, Submission
 
 
+class OneParticipationFormSet(BaseInlineFormSet):
+    """The database allows one participation component per course; two rows
+    ticked in one save would each pass on its own, so the formset checks."""
+
+    def clean(self) -> None:
+        super().clean()
+        ticked = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_participation") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(ticked) > 1:
+            raise forms.ValidationError("Mark one component as the participation component.")
+
+
 class GradeComponentInline(admin.TabularInline):
     model = GradeComponent
     extra = 0
     show_change_link = True  # its items are edited on the component's own page
-    fields = ["order", "name", "weight", "description", "drop_lowest", "weighting"]
+    formset = OneParticipationFormSet
+    fields = [
+        "order",
+        "name",
+        "weight",
+        "description",
+        "drop_lowest",
+        "weighting",
+        "is_participation",
+    ]
 
 
 class LetterScaleFormSet(BaseInlineFormSet):
@@ -80,7 +104,7 @@ class GradeComponentAdmin(CourseScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "description"]
     fieldsets = [
         (None, {"fields": ["course", "name", "weight", "description", "order"]}),
-        ("Calculation", {"fields": ["drop_lowest", "weighting"]}),
+        ("Calculation", {"fields": ["drop_lowest", "weighting", "is_participation"]}),
         (
             "Late work",
             {"fields": ["grace_minutes", "late_percent_per_day", "late_floor_percent"]},

@@ -151,7 +151,9 @@ def two_courses(db) -> TwoCourses:
 
     due = now - dt.timedelta(days=10)
     a_responses = GradeComponentFactory(course=a, name="Reading Responses", weight=Decimal("80"))
-    GradeComponentFactory(course=a, name="Participation", weight=Decimal("20"))
+    GradeComponentFactory(
+        course=a, name="Participation", weight=Decimal("20"), is_participation=True
+    )
     b_responses = GradeComponentFactory(course=b, name="Reading Responses", weight=Decimal("70"))
     b_project = GradeComponentFactory(course=b, name="Final Project", weight=Decimal("30"))
     a_item = GradeItemFactory(

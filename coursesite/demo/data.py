@@ -325,8 +325,8 @@ SIGNUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 # The gradebook. Components use the points of their items unless listed here.
-GRADE_COMPONENT_RULES: dict[str, dict[str, int | str]] = {
-    "Class Participation": {"drop_lowest": 0, "weighting": "equal"},
+GRADE_COMPONENT_RULES: dict[str, dict[str, int | str | bool]] = {
+    "Class Participation": {"drop_lowest": 0, "weighting": "equal", "is_participation": True},
     "Reading Responses": {"drop_lowest": 2, "weighting": "points", "grace_minutes": 60},
     # Large LMSs' usual policy: 10% of the points per day late, never below half.
     "Assignments": {"grace_minutes": 15, "late_percent_per_day": 10, "late_floor_percent": 50},

@@ -69,6 +69,13 @@ class GradeComponent(models.Model):
         ],
         default=Weighting.POINTS.value,
     )
+    is_participation = models.BooleanField(
+        "participation component",
+        default=False,
+        help_text="The component scored from poll participation: the gradebook shows "
+        "the polls each student answered beside it, and the participation page scores "
+        "its items. At most one per course.",
+    )
 
     objects = GradeComponentQuerySet.as_manager()
 
@@ -77,6 +84,12 @@ class GradeComponent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "name"], name="grading_component_unique_course_name"
+            ),
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=Q(is_participation=True),
+                name="grading_component_one_participation_per_course",
+                violation_error_message="A course has one participation component.",
             ),
             models.CheckConstraint(
                 condition=Q(weight__gte=0) & Q(weight__lte=100),

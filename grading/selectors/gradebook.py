@@ -193,10 +193,10 @@ class GradebookRow:
 
 
 def participation_index(components: Sequence[GradeComponent]) -> int:
-    """Where the polls column goes: right after the participation component (by
-    name), else after the last component."""
+    """Where the polls column goes: right after the participation component,
+    else after the last component."""
     for index, component in enumerate(components):
-        if "particip" in component.name.casefold():
+        if component.is_participation:
             return index + 1
     return len(components)
 

@@ -33,7 +33,7 @@ def participation(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     items = (
         GradeItem.objects.of_course(course)
         .select_related("component")
-        .filter(component__name__icontains="particip")
+        .filter(component__is_participation=True)
     )
     context = {
         "access": access,

@@ -10,8 +10,8 @@ from django.test import Client
 
 from courses.services import polls
 from grading.models import GradeComponent
+from tests.courses.test_admin_writes import course_page, inline_row
 from tests.factories import CourseFactory, GradeComponentFactory, GradeItemFactory, new_student
-from tests.test_admin_writes import course_page, inline_row
 
 pytestmark = pytest.mark.django_db
 

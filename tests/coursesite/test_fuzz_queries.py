@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_fuzz_common import FUZZ, NASTY, ROLES, PageInputs, Sweep
-from tests.test_hostile_sweep import URLS, build_world, path_of, real_values
+from tests.coursesite.test_hostile_sweep import URLS, build_world, path_of, real_values
+from tests.fuzz import FUZZ, NASTY, ROLES, PageInputs, Sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.core import mail
 from django.test import Client
 
 from courses.models import Course, PresentationSignup, Reading
+from tests.courses.test_admin_writes import form_errors, page_as_posted
 from tests.factories import CourseFactory, UserFactory, new_paper, new_student, seat
-from tests.test_admin_writes import form_errors, page_as_posted
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from courses.services import polls
 from courses.services.memberships import INSTRUCTORS_GROUP
 from grading.models import Score
 from grading.services import score_set
+from tests.coursesite.test_backup import export, import_, table_counts, wipe
 from tests.factories import (
     CourseFactory,
     GradeComponentFactory,
@@ -22,7 +23,6 @@ from tests.factories import (
     UserFactory,
     new_student,
 )
-from tests.test_backup import export, import_, table_counts, wipe
 
 # flush cannot run inside the transaction an ordinary test is wrapped in.
 pytestmark = pytest.mark.django_db(transaction=True)

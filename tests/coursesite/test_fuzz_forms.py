@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.test_fuzz_common import ROLES, UPLOADS, Sweep, cause_of, refused, snapshot
-from tests.test_hostile_sweep import URLS, build_world, path_of, real_values
+from tests.coursesite.test_hostile_sweep import URLS, build_world, path_of, real_values
+from tests.fuzz import ROLES, UPLOADS, Sweep, cause_of, refused, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, CourseFactory, MembershipFactory, UserFact
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOGIN = "/accounts/login/"
 WRONG = "not-the-password"
 BAD_LOGIN = "That username or email and password do not match. Passwords are case-sensitive."

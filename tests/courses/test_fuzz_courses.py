@@ -17,7 +17,7 @@ from courses.models import Course, Poll, PollChoice
 from courses.services import polls, rosters
 from tests.conftest import logged_in
 from tests.factories import PASSWORD, SessionFactory, UserFactory, new_paper
-from tests.test_fuzz_common import (
+from tests.fuzz import (
     CELL,
     FUZZ,
     NASTY,

@@ -57,7 +57,7 @@ from tests.factories import (
     SessionFactory,
     UserFactory,
 )
-from tests.test_fuzz_common import HOSTILE, HOSTILE_NAMES, LONG, ROLES, UPLOADS, PageInputs, Sweep
+from tests.fuzz import HOSTILE, HOSTILE_NAMES, LONG, ROLES, UPLOADS, PageInputs, Sweep
 
 pytestmark = pytest.mark.django_db
 

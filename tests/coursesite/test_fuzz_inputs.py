@@ -15,7 +15,7 @@ from courses.models import Membership
 from grading.models import Score, Submission
 from tests.conftest import logged_in
 from tests.factories import PASSWORD, GradeComponentFactory, GradeItemFactory, UserFactory
-from tests.test_fuzz_common import BODY_LIMIT, INPUT_CHECKS, client_for, input_checks
+from tests.fuzz import BODY_LIMIT, INPUT_CHECKS, client_for, input_checks
 
 pytestmark = pytest.mark.django_db
 __all__ = ["input_checks"]  # a fixture the tests below use

@@ -23,7 +23,7 @@ from grading.forms import ROWS_BEYOND_ROSTER
 from grading.models import GradeImport, Submission
 from grading.services import score_set
 from tests.factories import GradeComponentFactory, GradeItemFactory
-from tests.test_fuzz_common import (
+from tests.fuzz import (
     ANY_CHAR,
     CELL,
     FUZZ,

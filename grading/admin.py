@@ -192,10 +192,7 @@ class ScoreAdminForm(forms.ModelForm):
         student = data.get("student") or self.instance_student()
         if item is None or student is None:
             return data
-        enrolled = Membership.objects.filter(
-            course_id=item.component.course_id, user=student, role=Membership.Role.STUDENT
-        ).exists()
-        if not enrolled:
+        if not Membership.objects.is_student(item.component.course_id, student):
             raise forms.ValidationError(f"{student} is not a student in {item.component.course}.")
         problem = services.score_problem(
             item, data.get("points"), data.get("excused", False), data.get("comment")

@@ -30,9 +30,7 @@ class PresentationSignupAdminForm(forms.ModelForm):
         course = reading.session.course
         if not reading.presentable:
             raise forms.ValidationError("This paper is not open for presentations.")
-        if not Membership.objects.filter(
-            course=course, user=student, role=Membership.Role.STUDENT
-        ).exists():
+        if not Membership.objects.is_student(course, student):
             raise forms.ValidationError(f"{student} is not a student of {course.code}.")
         moving_from = None
         if self.instance.pk:

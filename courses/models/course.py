@@ -173,6 +173,16 @@ class Course(models.Model):
             raise ValidationError({"signup_closes_at": "Sign-ups must close after they open."})
 
 
+class MembershipQuerySet(models.QuerySet):
+    def students_of(self, course: Course | int) -> MembershipQuerySet:
+        """The memberships of the course's students (a course or its id): the one
+        definition of "a student of this course" that every rule uses."""
+        return self.filter(course_id=getattr(course, "pk", course), role=Membership.Role.STUDENT)
+
+    def is_student(self, course: Course | int, user) -> bool:
+        return self.students_of(course).filter(user=user).exists()
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         INSTRUCTOR = "instructor", "Instructor"
@@ -185,6 +195,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "role", "user__last_name", "user__username"]

@@ -50,9 +50,7 @@ class PollResults:
 def poll_results(poll: Poll) -> PollResults:
     """The counts: per choice, or the texts (without names). Three queries."""
     answers = PollAnswer.objects.filter(poll=poll).count()
-    students = Membership.objects.filter(
-        course_id=poll.course_id, role=Membership.Role.STUDENT
-    ).count()
+    students = Membership.objects.students_of(poll.course_id).count()
     if poll.kind == Poll.Kind.TEXT:
         # Never in the order they arrived: that order could be matched to who
         # spoke up or typed when, and the texts are shown without names anyway.
@@ -108,12 +106,7 @@ def participation(
         session_id = session_of[poll_id]
         per[session_id] = per.get(session_id, 0) + 1
     if students is None:
-        students = [
-            m.user
-            for m in Membership.objects.filter(
-                course=course, role=Membership.Role.STUDENT
-            ).select_related("user")
-        ]
+        students = [m.user for m in Membership.objects.students_of(course).select_related("user")]
     rows = {}
     for student in students:
         per = answered.get(student.pk, {})

@@ -101,7 +101,7 @@ class StudentAssignments:
 def signup_roster(*, course: Course) -> list[StudentAssignments]:
     """Each student of the course with the papers they present and wait for."""
     memberships = (
-        course.memberships.filter(role=Membership.Role.STUDENT)
+        Membership.objects.students_of(course)
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )

@@ -302,10 +302,7 @@ def _poll_answer(*, poll, student, choice_ids, text) -> PollAnswer:
         raise PollError("This poll is not open yet.")
     if poll.state == Poll.State.CLOSED:
         raise PollError("This poll is closed; your answer was not recorded.")
-    is_student = Membership.objects.filter(
-        course_id=poll.course_id, user=student, role=Membership.Role.STUDENT
-    ).exists()
-    if not is_student:
+    if not Membership.objects.is_student(poll.course_id, student):
         raise PollError("Only students of this course answer its polls.")
     chosen: list[PollChoice] = []
     if poll.kind == Poll.Kind.TEXT:

@@ -81,9 +81,7 @@ def preferences_set(
     course = Course.objects.select_for_update().get(pk=course.pk)
     if problem := ranking_problem(course):
         raise CourseError(problem)
-    if not Membership.objects.filter(
-        course=course, user=student, role=Membership.Role.STUDENT
-    ).exists():
+    if not Membership.objects.is_student(course, student):
         raise CourseError("Only students of this course rank its papers.")
     ids = list(reading_ids)
     if len(set(ids)) != len(ids):
@@ -175,7 +173,7 @@ def assignment_inputs(
             ],
             blackout=frozenset(blackouts.get(student_id, set())),
         )
-        for student_id in Membership.objects.filter(course=course, role=Membership.Role.STUDENT)
+        for student_id in Membership.objects.students_of(course)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     ]

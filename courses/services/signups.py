@@ -73,14 +73,8 @@ def _lock_course(reading: Reading) -> tuple[Course, Reading]:
     return course, reading
 
 
-def _is_student(course: Course, user: AbstractUser) -> bool:
-    return Membership.objects.filter(
-        course=course, user=user, role=Membership.Role.STUDENT
-    ).exists()
-
-
 def _require_student(course: Course, student: AbstractUser) -> None:
-    if not _is_student(course, student):
+    if not Membership.objects.is_student(course, student):
         raise SignupError("Only students of this course can present papers.")
 
 
@@ -157,7 +151,7 @@ def _promote_from_waitlist(course: Course, reading: Reading) -> PresentationSign
     if _seats_taken(reading) >= reading.presenter_capacity:
         return None
     for waiting in reading.signups.waitlisted().select_related("student"):
-        if not _is_student(course, waiting.student):
+        if not Membership.objects.is_student(course, waiting.student):
             continue
         if _confirmed_count(course, waiting.student) < course.max_presentations:
             waiting.status = Status.CONFIRMED

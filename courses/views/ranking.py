@@ -101,8 +101,7 @@ def assignment_home(request: HttpRequest, access: CourseAccess) -> HttpResponse:
         return redirect("courses:assignment", slug=course.slug)
     students, _, _ = ranking.assignment_inputs(course)
     names = {
-        m.user_id: m.user
-        for m in Membership.objects.filter(course=course, role="student").select_related("user")
+        m.user_id: m.user for m in Membership.objects.students_of(course).select_related("user")
     }
     context = {
         "access": access,
@@ -162,8 +161,7 @@ def assignment_run(request: HttpRequest, access: CourseAccess, run_id: int) -> H
         return redirect("courses:assignment_run", slug=course.slug, run_id=run.pk)
 
     names = {
-        m.user_id: m.user
-        for m in Membership.objects.filter(course=course, role="student").select_related("user")
+        m.user_id: m.user for m in Membership.objects.students_of(course).select_related("user")
     }
     readings = Reading.objects.select_related("session").in_bulk(
         [row[1] for row in run.result.get("placements", [])]

@@ -88,6 +88,7 @@ class Component:
     weight: Decimal
     drop_lowest: int = 0
     weighting: Weighting = Weighting.POINTS
+    is_participation: bool = False  # where a polls-answered record is shown; not graded
 
 
 @dataclass(frozen=True)

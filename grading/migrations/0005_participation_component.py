@@ -17,21 +17,29 @@ def mark_by_name(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0009_session_time_defaults_callable'),
-        ('grading', '0004_protect_graded_items'),
+        ("courses", "0009_session_time_defaults_callable"),
+        ("grading", "0004_protect_graded_items"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gradecomponent',
-            name='is_participation',
-            field=models.BooleanField(default=False, help_text='The component scored from poll participation: the gradebook shows the polls each student answered beside it, and the participation page scores its items. At most one per course.', verbose_name='participation component'),
+            model_name="gradecomponent",
+            name="is_participation",
+            field=models.BooleanField(
+                default=False,
+                help_text="The component scored from poll participation: the gradebook shows the polls each student answered beside it, and the participation page scores its items. At most one per course.",
+                verbose_name="participation component",
+            ),
         ),
         migrations.RunPython(mark_by_name, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='gradecomponent',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_participation', True)), fields=('course',), name='grading_component_one_participation_per_course', violation_error_message='A course has one participation component.'),
+            model_name="gradecomponent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_participation", True)),
+                fields=("course",),
+                name="grading_component_one_participation_per_course",
+                violation_error_message="A course has one participation component.",
+            ),
         ),
     ]

@@ -49,6 +49,7 @@ def calc_component(component: GradeComponent) -> calc.Component:
         weight=component.weight,
         drop_lowest=component.drop_lowest,
         weighting=calc.Weighting(component.weighting),
+        is_participation=component.is_participation,
     )
 
 
@@ -92,9 +93,9 @@ class Gradebook:
 
 def course_students(course: Course) -> list[AbstractBaseUser]:
     return list(
-        User.objects.filter(
-            memberships__course=course, memberships__role=Membership.Role.STUDENT
-        ).order_by("last_name", "first_name", "username")
+        User.objects.filter(memberships__in=Membership.objects.students_of(course)).order_by(
+            "last_name", "first_name", "username"
+        )
     )
 
 
@@ -192,7 +193,7 @@ class GradebookRow:
     projected_letter: str
 
 
-def participation_index(components: Sequence[GradeComponent]) -> int:
+def participation_index(components: Sequence[GradeComponent | calc.Component]) -> int:
     """Where the polls column goes: right after the participation component,
     else after the last component."""
     for index, component in enumerate(components):

@@ -113,11 +113,7 @@ def scores_set(
     courses = {change.item.component.course_id for change in changes}
     if len(courses) != 1:
         raise GradingError("Scores can only be saved for one course at a time.")
-    enrolled = set(
-        Membership.objects.filter(
-            course_id=courses.pop(), role=Membership.Role.STUDENT
-        ).values_list("user_id", flat=True)
-    )
+    enrolled = set(Membership.objects.students_of(courses.pop()).values_list("user_id", flat=True))
     seen: set[tuple[int, int]] = set()
     for change in changes:
         key = (change.item.pk, change.student.pk)

@@ -52,10 +52,7 @@ def submission_save(
     earlier version stays in the history (with its file) for the staff.
     ``keep_file`` keeps the current file when no new one is uploaded."""
     now = now or timezone.now()
-    enrolled = Membership.objects.filter(
-        course_id=item.component.course_id, user=student, role=Membership.Role.STUDENT
-    ).exists()
-    if not enrolled:
+    if not Membership.objects.is_student(item.component.course_id, student):
         raise GradingError("Only students of this course can hand in work.")
     problem = submission_problem(item, now)
     if problem:

@@ -211,8 +211,7 @@ def student_grades(request: HttpRequest, access: CourseAccess, student_id: int) 
     student = get_object_or_404(
         User,
         pk=student_id,
-        memberships__course=access.course,
-        memberships__role=Membership.Role.STUDENT,
+        memberships__in=Membership.objects.students_of(access.course),
     )
     as_student = request.GET.get("view") == "student"
     return _grades_page(request, access, student, student_view=as_student)

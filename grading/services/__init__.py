@@ -6,6 +6,7 @@ from grading.services.letter_scale import letter_scale_problem, letter_scale_set
 from grading.services.scores import (
     GradingError,
     ScoreChange,
+    ScoreConflict,
     item_release,
     score_parse,
     score_problem,
@@ -17,6 +18,7 @@ __all__ = [
     "GradingError",
     "ImportPlan",
     "ScoreChange",
+    "ScoreConflict",
     "gradebook_import",
     "import_plan",
     "item_release",

@@ -22,6 +22,24 @@ class GradingError(Exception):
     """A score or release that breaks a rule; the message is for the person grading."""
 
 
+class ScoreConflict(GradingError):
+    """Some scores changed, or students left the course, since the grader's page
+    was drawn: nothing was saved. ``stale`` holds the current score (or None) of
+    each such (item id, student id); ``gone`` the ids of students no longer in
+    the course."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        stale: dict[tuple[int, int], Score | None] | None = None,
+        gone: frozenset[int] = frozenset(),
+    ) -> None:
+        super().__init__(message)
+        self.stale = stale or {}
+        self.gone = gone
+
+
 @dataclass(frozen=True)
 class ScoreChange:
     item: GradeItem
@@ -114,14 +132,18 @@ def scores_set(
     if len(courses) != 1:
         raise GradingError("Scores can only be saved for one course at a time.")
     enrolled = set(Membership.objects.students_of(courses.pop()).values_list("user_id", flat=True))
+    gone = [change.student for change in changes if change.student.pk not in enrolled]
+    if gone:
+        raise ScoreConflict(
+            f"{gone[0]} is not a student in this course.",
+            gone=frozenset(student.pk for student in gone),
+        )
     seen: set[tuple[int, int]] = set()
     for change in changes:
         key = (change.item.pk, change.student.pk)
         if key in seen:
             raise GradingError(f"{change.student} appears twice for “{change.item}”.")
         seen.add(key)
-        if change.student.pk not in enrolled:
-            raise GradingError(f"{change.student} is not a student in this course.")
         problem = score_problem(change.item, change.points, change.excused, change.comment)
         if problem:
             raise GradingError(f"{change.student}, “{change.item}”: {problem}")
@@ -142,9 +164,15 @@ def scores_set(
     ]
     if stale:
         names = ", ".join(sorted({str(change.student) for change in stale}))
-        raise GradingError(
+        raise ScoreConflict(
             f"Someone else changed the score of {names} while you were working. "
-            "Nothing was saved; reload to see the current scores and try again."
+            "Nothing was saved; reload to see the current scores and try again.",
+            stale={
+                (change.item.pk, change.student.pk): existing.get(
+                    (change.item.pk, change.student.pk)
+                )
+                for change in stale
+            },
         )
     changed: list[Score] = []
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -11,8 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from courses.models import Membership
-from grading.models import GradeItem, Submission
-from grading.services.scores import GradingError
+from grading.domain.lateness import late_deduction
+from grading.models import GradeItem, Score, Submission
+from grading.selectors.gradebook import points_text
+from grading.selectors.work import late_ledger, late_policy
+from grading.services.scores import GradingError, score_set
 
 
 def item_deadline(item: GradeItem) -> dt.datetime | None:
@@ -83,3 +87,42 @@ def submission_save(
             "This was handed in twice at the same moment; reload the page to see what was saved."
         ) from exc
     return submission
+
+
+def submission_score_set(
+    *,
+    item: GradeItem,
+    student: AbstractBaseUser,
+    points: Decimal | None,
+    excused: bool,
+    comment: str,
+    late_penalty: bool,
+    by: AbstractBaseUser,
+) -> tuple[Score | None, Decimal | None]:
+    """Grade one hand-in through the score service. With ``late_penalty``, the
+    item's late policy deducts for the days the work was late beyond the
+    student's late days, and the score's history says what was taken from what.
+    Returns the score (None if nothing changed) and the points saved."""
+    reason = ""
+    if points is not None and late_penalty:
+        late = late_ledger(item.component.course, [student.pk]).get((student.pk, item.pk))
+        days = late.penalized if late else 0
+        deduction = (
+            late_deduction(points, item.points_possible, days, late_policy(item)) if days else 0
+        )
+        if deduction:
+            reason = (
+                f"Late deduction −{points_text(deduction)} applied to "
+                f"{points_text(points)} ({days} day(s) late)"
+            )
+            points -= deduction
+    score = score_set(
+        item=item,
+        student=student,
+        points=points,
+        excused=excused,
+        comment=comment,
+        by=by,
+        reason=reason,
+    )
+    return score, points

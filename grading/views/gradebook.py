@@ -59,7 +59,7 @@ def item_scores(request: HttpRequest, access: CourseAccess, item_id: int) -> Htt
     if request.method == "POST":
         formset = ScoreFormSet(request.POST, item=item, students=len(students), prefix="scores")
         if formset.is_valid():
-            saved, formset = _scores_save(request, item, formset, students, scores)
+            saved, formset = _scores_save(request, item, formset, students)
             if saved:
                 return redirect("grading:item_scores", slug=access.course.slug, item_id=item.pk)
         else:
@@ -107,24 +107,20 @@ def _score_rows(students, scores: dict[int, Score]) -> list[dict]:
     return rows
 
 
-def _scores_save(request, item, formset, students, scores):
-    """Save the rows the grader edited, all or none. A row that someone else
-    changed since the page was drawn is not overwritten: it is shown with the
-    current value, and saving again confirms the grader's value."""
-    by_id = {student.pk: student for student in students}
-    changes, conflicts, gone = [], {}, []
-    for index, form in enumerate(formset.forms):
-        data = form.cleaned_data
-        student = by_id.get(data["student"])
+def _scores_save(request, item, formset, students):
+    """Save the rows the grader edited, all or none. The score service refuses
+    rows that someone else changed since the page was drawn, and students no
+    longer in the course; those rows are shown again with the current value,
+    and saving again confirms the grader's value."""
+    edited = [(index, form.cleaned_data) for index, form in enumerate(formset.forms) if form.edited]
+    people = get_user_model().objects.in_bulk([data["student"] for _, data in edited])
+    changes, rows, unknown = [], {}, []
+    for index, data in edited:
+        student = people.get(data["student"])
         if student is None:
-            gone.append(index)
+            unknown.append(index)
             continue
-        if not form.edited:
-            continue
-        score = scores.get(student.pk)
-        if stored_token(score) != data["was"]:
-            conflicts[index] = score
-            continue
+        rows[student.pk] = index
         changes.append(
             services.ScoreChange(
                 item,
@@ -135,25 +131,28 @@ def _scores_save(request, item, formset, students, scores):
                 expected=data["was"],
             )
         )
-    if conflicts or gone:
+    try:
+        if unknown:
+            raise services.ScoreConflict("A row names no one.")  # shown as a student who left
+        changed = services.scores_set(changes=changes, by=request.user)
+    except services.ScoreConflict as conflict:
         data = request.POST.copy()
-        for index, score in conflicts.items():
+        stale = {rows[student_id]: score for (_, student_id), score in conflict.stale.items()}
+        for index, score in stale.items():
             data[f"scores-{index}-was"] = stored_token(score)
         formset = ScoreFormSet(data, item=item, students=len(students), prefix="scores")
         formset.is_valid()
-        for index, score in conflicts.items():
+        for index, score in stale.items():
             now = selectors.mark_text(score) or "empty"
             formset.forms[index].add_error(
                 "points",
                 f"Someone else changed this score while you were editing (now {now}). "
                 "Check it; saving again keeps what you entered.",
             )
-        for index in gone:
+        for index in unknown + [rows[student_id] for student_id in conflict.gone]:
             formset.forms[index].add_error(None, "This student is no longer in the course.")
         messages.error(request, "Nothing was saved: some scores changed meanwhile; see below.")
         return False, formset
-    try:
-        changed = services.scores_set(changes=changes, by=request.user)
     except services.GradingError as error:
         messages.error(request, f"Nothing was saved: {error}")
         return False, formset

@@ -26,7 +26,12 @@ from grading.selectors.work import (
     queue_filter,
     student_work,
 )
-from grading.services.submissions import item_deadline, submission_problem, submission_save
+from grading.services.submissions import (
+    item_deadline,
+    submission_problem,
+    submission_save,
+    submission_score_set,
+)
 from grading.views.gradebook import course_item as _item
 
 User = get_user_model()
@@ -178,25 +183,16 @@ def submission_grade(
         form = SubmissionGradeForm(request.POST, item=item)
         if form.is_valid():
             data = form.cleaned_data
-            points, excused = data["new_points"], data["new_excused"]
-            reason = ""
-            if points is not None and data.get("apply_late_penalty") and penalized_days:
-                deduction = late_deduction(points, item.points_possible, penalized_days, policy)
-                if deduction:
-                    reason = (
-                        f"Late deduction −{points_text(deduction)} applied to "
-                        f"{points_text(points)} ({penalized_days} day(s) late)"
-                    )
-                    points -= deduction
+            excused = data["new_excused"]
             try:
-                services.score_set(
+                _, points = submission_score_set(
                     item=item,
                     student=row.student,
-                    points=points,
+                    points=data["new_points"],
                     excused=excused,
                     comment=data.get("comment", ""),
+                    late_penalty=bool(data.get("apply_late_penalty")),
                     by=request.user,
-                    reason=reason,
                 )
             except services.GradingError as error:
                 messages.error(request, f"Not saved: {error}")

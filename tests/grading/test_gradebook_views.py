@@ -280,7 +280,9 @@ def test_poll_participation_shows_beside_the_participation_component(
     from courses.services import polls
 
     GradeComponentFactory(course=course, name="Reading Responses", weight=20, order=1)
-    GradeComponentFactory(course=course, name="Class Participation", weight=15, order=2)
+    GradeComponentFactory(
+        course=course, name="Class Participation", weight=15, order=2, is_participation=True
+    )
     GradeComponentFactory(course=course, name="Final Project", weight=25, order=3)
     new_student(course, "bob")  # answers nothing
     for question in ("First?", "Second?"):

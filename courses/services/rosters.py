@@ -10,9 +10,7 @@ transaction has committed. Importing the same file again changes nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -33,6 +31,13 @@ from django.utils.http import urlsafe_base64_encode
 from courses.models import Course, Membership
 from courses.services import CourseError
 from courses.services.memberships import membership_set
+from courses.spreadsheets import (
+    LineProblem,
+    SpreadsheetError,
+    SpreadsheetReader,
+    cell,
+    spreadsheet_text,
+)
 
 MAX_ROSTER_BYTES = 1024 * 1024
 NAME_HEADERS = ("name", "student", "full name")
@@ -65,16 +70,10 @@ class RosterRow:
         return Membership.Role(self.role).label
 
 
-@dataclass(frozen=True)
-class RosterProblem:
-    line: int
-    message: str
-
-
 @dataclass
 class RosterPlan:
     rows: list[RosterRow] = field(default_factory=list)
-    problems: list[RosterProblem] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,30 +112,12 @@ class RosterPlan:
 
 def roster_text(raw: bytes) -> str:
     """The text of an uploaded roster, or a CourseError saying why it is refused."""
-    if len(raw) > MAX_ROSTER_BYTES:
-        raise CourseError("The roster is larger than 1 MB.")
-    if not raw.strip():
-        raise CourseError("The file is empty.")
-    if b"\x00" in raw:
-        raise CourseError("This is not a CSV text file. Save the spreadsheet as CSV and retry.")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
-    # One kind of line break, so the text survives the preview form unchanged.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _column(header: list[str], names: tuple[str, ...]) -> int | None:
-    keys = [cell.strip().casefold() for cell in header]
-    for name in names:
-        if name in keys:
-            return keys.index(name)
-    return None
-
-
-def _cell(row: list[str], index: int | None) -> str:
-    return row[index].strip() if index is not None and index < len(row) else ""
+        return spreadsheet_text(
+            raw, max_bytes=MAX_ROSTER_BYTES, too_large="The roster is larger than 1 MB."
+        )
+    except SpreadsheetError as exc:
+        raise CourseError(str(exc)) from exc
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -150,97 +131,90 @@ def _split_name(name: str) -> tuple[str, str]:
 
 def roster_plan(*, course: Course, text: str) -> RosterPlan:
     plan = RosterPlan()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            plan.problems.append(RosterProblem(1, "The file is empty."))
-            return plan
-        name_at = _column(header, NAME_HEADERS)
-        email_at = _column(header, EMAIL_HEADERS)
-        role_at = _column(header, ROLE_HEADERS)
-        if email_at is None:
+    reader = SpreadsheetReader(text)
+    if reader.header is None:
+        plan.problems.extend(reader.problems)
+        return plan
+    name_at = reader.column(NAME_HEADERS)
+    email_at = reader.column(EMAIL_HEADERS)
+    role_at = reader.column(ROLE_HEADERS)
+    if email_at is None:
+        plan.problems.append(
+            LineProblem(1, "The file has no email column (Email or SIS Login ID).")
+        )
+        return plan
+
+    User = get_user_model()
+    members = {
+        m.user_id: m for m in Membership.objects.filter(course=course).select_related("user")
+    }
+    seen: dict[str, int] = {}
+    rows = []
+    for line, row in reader.rows():
+        name = cell(row, name_at)
+        email = cell(row, email_at).lower()
+        role_text = cell(row, role_at).casefold() or "student"
+        if name.casefold() in {"points possible", "student, test", "test student"}:
+            continue
+        if not email:
+            plan.problems.append(LineProblem(line, "No email address on this row."))
+            continue
+        try:
+            validate_email(email)
+        except ValidationError:
+            plan.problems.append(LineProblem(line, f"“{email}” is not an email address."))
+            continue
+        role = ROLE_WORDS.get(role_text)
+        if role is None:
             plan.problems.append(
-                RosterProblem(1, "The file has no email column (Email or SIS Login ID).")
+                LineProblem(
+                    line, f"Unknown role “{cell(row, role_at)}”; use student, ta or instructor."
+                )
             )
-            return plan
+            continue
+        if email in seen:
+            plan.problems.append(LineProblem(line, f"{email} is already on line {seen[email]}."))
+            continue
+        if len(name) > 150:
+            plan.problems.append(LineProblem(line, "The name is longer than 150 characters."))
+            continue
+        seen[email] = line
+        rows.append((line, name, email, role))
+    if reader.problems:  # a line that cannot be read: nothing after it is planned
+        plan.problems.extend(reader.problems)
+        return plan
 
-        User = get_user_model()
-        members = {
-            m.user_id: m for m in Membership.objects.filter(course=course).select_related("user")
-        }
-        seen: dict[str, int] = {}
-        rows = []
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            name = _cell(row, name_at)
-            email = _cell(row, email_at).lower()
-            role_text = _cell(row, role_at).casefold() or "student"
-            if name.casefold() in {"points possible", "student, test", "test student"}:
-                continue
-            if not email:
-                plan.problems.append(RosterProblem(line, "No email address on this row."))
-                continue
-            try:
-                validate_email(email)
-            except ValidationError:
-                plan.problems.append(RosterProblem(line, f"“{email}” is not an email address."))
-                continue
-            role = ROLE_WORDS.get(role_text)
-            if role is None:
-                plan.problems.append(
-                    RosterProblem(
-                        line,
-                        f"Unknown role “{_cell(row, role_at)}”; use student, ta or instructor.",
-                    )
+    users: dict[str, list] = {}
+    wanted = [email for _, _, email, _ in rows]
+    # Addresses compare in any letter case (Dana@example.edu is dana@example.edu).
+    by_email = User._default_manager.annotate(address=Lower("email")).filter(address__in=wanted)
+    for user in by_email:
+        users.setdefault(user.email.lower(), []).append(user)
+    by_username = User._default_manager.annotate(name=Lower("username")).filter(name__in=wanted)
+    for user in by_username:
+        users.setdefault(user.username.lower(), [user])
+    for line, name, email, role in rows:
+        found = users.get(email, [])
+        if len(found) > 1:
+            plan.problems.append(
+                LineProblem(line, f"Two accounts use {email}; add this person by hand.")
+            )
+            continue
+        user = found[0] if found else None
+        if user is None:
+            plan.rows.append(RosterRow(line, name, email, role, "add"))
+            continue
+        membership = members.get(user.pk)
+        if membership is None:
+            plan.rows.append(RosterRow(line, name, email, role, "enrol", user))
+        elif membership.role != role:
+            plan.rows.append(
+                RosterRow(
+                    line, name, email, role, "update", user, was=membership.get_role_display()
                 )
-                continue
-            if email in seen:
-                plan.problems.append(
-                    RosterProblem(line, f"{email} is already on line {seen[email]}.")
-                )
-                continue
-            if len(name) > 150:
-                plan.problems.append(RosterProblem(line, "The name is longer than 150 characters."))
-                continue
-            seen[email] = line
-            rows.append((line, name, email, role))
-
-        users: dict[str, list] = {}
-        wanted = [email for _, _, email, _ in rows]
-        # Addresses compare in any letter case (Dana@example.edu is dana@example.edu).
-        by_email = User._default_manager.annotate(address=Lower("email")).filter(address__in=wanted)
-        for user in by_email:
-            users.setdefault(user.email.lower(), []).append(user)
-        by_username = User._default_manager.annotate(name=Lower("username")).filter(name__in=wanted)
-        for user in by_username:
-            users.setdefault(user.username.lower(), [user])
-        for line, name, email, role in rows:
-            found = users.get(email, [])
-            if len(found) > 1:
-                plan.problems.append(
-                    RosterProblem(line, f"Two accounts use {email}; add this person by hand.")
-                )
-                continue
-            user = found[0] if found else None
-            if user is None:
-                plan.rows.append(RosterRow(line, name, email, role, "add"))
-                continue
-            membership = members.get(user.pk)
-            if membership is None:
-                plan.rows.append(RosterRow(line, name, email, role, "enrol", user))
-            elif membership.role != role:
-                plan.rows.append(
-                    RosterRow(
-                        line, name, email, role, "update", user, was=membership.get_role_display()
-                    )
-                )
-            else:
-                plan.rows.append(RosterRow(line, name, email, role, "unchanged", user))
-    except csv.Error as exc:
-        plan.problems.append(RosterProblem(reader.line_num, f"This line cannot be read ({exc})."))
+            )
+        else:
+            plan.rows.append(RosterRow(line, name, email, role, "unchanged", user))
     return plan
 
 

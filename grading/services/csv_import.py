@@ -9,15 +9,18 @@ gradebook still gives the plan the person confirmed.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course
+from courses.spreadsheets import (
+    LineProblem,
+    SpreadsheetError,
+    SpreadsheetReader,
+    spreadsheet_upload_text,
+)
 from grading.models import GradeImport, Score
 from grading.selectors.gradebook import course_items, course_students, mark_text, points_text
 from grading.services.csv_plan import (
@@ -25,7 +28,6 @@ from grading.services.csv_plan import (
     CellChange,
     Columns,
     ImportPlan,
-    Problem,
     has_scores,
     row_cell,
 )
@@ -40,137 +42,104 @@ from grading.services.scores import (
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
-# Columns that identify the student, by their header (case-insensitive).
-
 
 def import_file_read(upload: UploadedFile) -> str:
     """The text of an uploaded CSV, or a GradingError saying why it is refused."""
-    if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-        raise GradingError("The file is larger than 5 MB; export fewer columns and try again.")
-    if not (upload.name or "").lower().endswith(".csv"):
-        raise GradingError("Upload a .csv file (a spreadsheet saved as CSV).")
-    raw = upload.read(MAX_IMPORT_BYTES + 1)
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise GradingError("The file is larger than 5 MB; export fewer columns and try again.")
-    return import_text_decode(raw)
-
-
-def import_text_decode(raw: bytes) -> str:
-    if not raw.strip():
-        raise GradingError("The file is empty.")
-    if b"\x00" in raw:
-        raise GradingError("This is not a CSV text file. Save the spreadsheet as CSV and retry.")
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel on Windows saves "CSV" in this code page rather than UTF-8.
-        return raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise GradingError(
-            "The file's text encoding is not recognised. Save it as “CSV UTF-8” and retry."
-        ) from exc
+        return spreadsheet_upload_text(
+            upload,
+            max_bytes=MAX_IMPORT_BYTES,
+            too_large="The file is larger than 5 MB; export fewer columns and try again.",
+        )
+    except SpreadsheetError as exc:
+        raise GradingError(str(exc)) from exc
 
 
 def import_plan(*, course: Course, text: str) -> ImportPlan:
     """Read a gradebook CSV against the course as it is now; writes nothing."""
     plan = ImportPlan()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            plan.problems.append(Problem(1, "The file is empty."))
-            return plan
-        items = course_items(course)
-        columns = Columns(header, course, items, plan)
-        plan.items = [item for _, item in columns.items]
-        if columns.username is None and columns.email is None:
-            return plan
+    reader = SpreadsheetReader(text)
+    if reader.header is None:
+        plan.problems.extend(reader.problems)
+        return plan
+    items = course_items(course)
+    columns = Columns(reader.header, course, items, plan)
+    plan.items = [item for _, item in columns.items]
+    if columns.username is None and columns.email is None:
+        return plan
 
-        students = course_students(course)
-        by_username = {s.get_username().casefold(): s for s in students}
-        by_email: dict[str, AbstractBaseUser] = {}
-        for student in students:
-            if student.email:
-                by_email.setdefault(student.email.casefold(), student)
-        existing = {
-            (s.student_id, s.item_id): s
-            for s in Score.objects.filter(item__in=plan.items, student__in=students)
-        }
-        seen: dict[int, int] = {}
+    students = course_students(course)
+    by_username = {s.get_username().casefold(): s for s in students}
+    by_email: dict[str, AbstractBaseUser] = {}
+    for student in students:
+        if student.email:
+            by_email.setdefault(student.email.casefold(), student)
+    existing = {
+        (s.student_id, s.item_id): s
+        for s in Score.objects.filter(item__in=plan.items, student__in=students)
+    }
+    seen: dict[int, int] = {}
 
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            username, email = row_cell(row, columns.username), row_cell(row, columns.email)
-            student = (by_username.get(username.casefold()) if username else None) or (
-                by_email.get(email.casefold()) if email else None
-            )
-            if student is None:
-                name = row_cell(row, columns.name).casefold()
-                if name in META_ROW_NAMES or (
-                    not username and not email and not has_scores(row, columns)
-                ):
-                    # "Points Possible", Canvas's test student, its posting-policy row.
-                    plan.skipped_rows.append(line)
-                elif not username and not email:
-                    plan.problems.append(Problem(line, "No username or email on this row."))
-                else:
-                    plan.problems.append(
-                        Problem(
-                            line,
-                            f"Unknown student “{username or email}”: not a student of this course.",
-                        )
-                    )
-                continue
-            if student.pk in seen:
-                plan.problems.append(
-                    Problem(
-                        line,
-                        f"Duplicate row: {student.get_username()} is already on "
-                        f"line {seen[student.pk]}.",
-                    )
-                )
-                continue
-            seen[student.pk] = line
-            plan.students_read += 1
-
-            row_changes: list[CellChange] = []
-            row_problems: list[str] = []
-            for index, item in columns.items:
-                text_value = row_cell(row, index)
-                if not text_value:
-                    continue  # an empty cell leaves the score as it is
-                parsed = score_parse(item, text_value)
-                if isinstance(parsed, str):
-                    row_problems.append(f"{item.column_title}: {parsed}")
-                    continue
-                points, excused = parsed
-                score = existing.get((student.pk, item.pk))
-                if score is not None and score.points == points and score.excused == excused:
-                    plan.unchanged_cells += 1
-                    continue
-                new = EXCUSED if excused else points_text(points)
-                row_changes.append(
-                    CellChange(
-                        line,
-                        student,
-                        item,
-                        mark_text(score),
-                        new,
-                        points,
-                        excused,
-                        score_token(score),
-                    )
-                )
-            if row_problems:
-                plan.problems.extend(Problem(line, message) for message in row_problems)
+    for line, row in reader.rows():
+        username, email = row_cell(row, columns.username), row_cell(row, columns.email)
+        student = (by_username.get(username.casefold()) if username else None) or (
+            by_email.get(email.casefold()) if email else None
+        )
+        if student is None:
+            name = row_cell(row, columns.name).casefold()
+            if name in META_ROW_NAMES or (
+                not username and not email and not has_scores(row, columns)
+            ):
+                # "Points Possible", Canvas's test student, its posting-policy row.
+                plan.skipped_rows.append(line)
+            elif not username and not email:
+                plan.problems.append(LineProblem(line, "No username or email on this row."))
             else:
-                plan.changes.extend(row_changes)
-    except csv.Error as exc:
-        plan.problems.append(Problem(reader.line_num, f"This line cannot be read as CSV ({exc})."))
+                plan.problems.append(
+                    LineProblem(
+                        line,
+                        f"Unknown student “{username or email}”: not a student of this course.",
+                    )
+                )
+            continue
+        if student.pk in seen:
+            plan.problems.append(
+                LineProblem(
+                    line,
+                    f"Duplicate row: {student.get_username()} is already on "
+                    f"line {seen[student.pk]}.",
+                )
+            )
+            continue
+        seen[student.pk] = line
+        plan.students_read += 1
+
+        row_changes: list[CellChange] = []
+        row_problems: list[str] = []
+        for index, item in columns.items:
+            text_value = row_cell(row, index)
+            if not text_value:
+                continue  # an empty cell leaves the score as it is
+            parsed = score_parse(item, text_value)
+            if isinstance(parsed, str):
+                row_problems.append(f"{item.column_title}: {parsed}")
+                continue
+            points, excused = parsed
+            score = existing.get((student.pk, item.pk))
+            if score is not None and score.points == points and score.excused == excused:
+                plan.unchanged_cells += 1
+                continue
+            new = EXCUSED if excused else points_text(points)
+            row_changes.append(
+                CellChange(
+                    line, student, item, mark_text(score), new, points, excused, score_token(score)
+                )
+            )
+        if row_problems:
+            plan.problems.extend(LineProblem(line, message) for message in row_problems)
+        else:
+            plan.changes.extend(row_changes)
+    plan.problems.extend(reader.problems)
     return plan
 
 

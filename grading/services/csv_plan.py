@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import AbstractBaseUser
 
 from courses.models import Course
-from courses.spreadsheets import FORMULA_STARTS
+from courses.spreadsheets import FORMULA_STARTS, LineProblem, cell
 from coursesite.converters import id_or_none
 from grading.models import GradeItem
 from grading.services.scores import EXCUSED
@@ -30,16 +30,10 @@ class CellChange:
     old_token: str = ""  # the stored score as the plan read it (`score_token`)
 
 
-@dataclass(frozen=True)
-class Problem:
-    line: int  # 1 is the header
-    message: str
-
-
 @dataclass
 class ImportPlan:
     changes: list[CellChange] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[LineProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     items: list[GradeItem] = field(default_factory=list)
     students_read: int = 0
@@ -132,14 +126,16 @@ class Columns:
                     continue
                 if item.pk in used:
                     plan.problems.append(
-                        Problem(1, f"Columns “{used[item.pk]}” and “{title}” are the same item.")
+                        LineProblem(
+                            1, f"Columns “{used[item.pk]}” and “{title}” are the same item."
+                        )
                     )
                     continue
                 used[item.pk] = title
                 self.items.append((index, item))
         if self.username is None and self.email is None:
             plan.problems.append(
-                Problem(1, "The file has no Username (or SIS Login ID) and no Email column.")
+                LineProblem(1, "The file has no Username (or SIS Login ID) and no Email column.")
             )
 
     @staticmethod
@@ -151,7 +147,7 @@ class Columns:
             named, pk = match["title"], int(match["id"])
             if pk in foreign:
                 plan.problems.append(
-                    Problem(
+                    LineProblem(
                         1,
                         f"Column “{title}” is an item of another course's gradebook, not of "
                         "this one. Import the file into its own course, or copy the scores "
@@ -167,7 +163,7 @@ class Columns:
             if item is not None:
                 return item  # our own export, the item renamed since
             plan.problems.append(
-                Problem(1, f"Column “{title}” is not an item of this course (unknown item).")
+                LineProblem(1, f"Column “{title}” is not an item of this course (unknown item).")
             )
             return None
         candidates = by_title.get(title, [])
@@ -175,7 +171,7 @@ class Columns:
             return candidates[0]
         if len(candidates) > 1:
             plan.problems.append(
-                Problem(
+                LineProblem(
                     1,
                     f"Column “{title}” matches {len(candidates)} items; name it "
                     "“Title (id)” as the export does.",
@@ -200,9 +196,7 @@ def _other_course_item_ids(header: list[str], course: Course, own: set[int]) -> 
 
 
 def row_cell(row: list[str], index: int | None) -> str:
-    if index is None or index >= len(row):
-        return ""
-    value = row[index].strip()
+    value = cell(row, index)
     # Undo the export's guard against formulas ("'-dash" was "-dash").
     if value.startswith("'") and value[1:2] in FORMULA_STARTS:
         value = value[1:]

@@ -51,3 +51,19 @@ def minutes(value) -> int:
     """A timedelta in whole minutes (rounded up), for "try again in N minutes"."""
     seconds = value.total_seconds() if value else 0
     return max(1, -(-int(seconds) // 60))
+
+
+@register.inclusion_tag("courses/course_nav.html", takes_context=True)
+def course_nav(context) -> dict:
+    """The course's navigation for the person looking (`courses.navigation`)."""
+    from courses.navigation import course_nav as links
+
+    match = getattr(context.get("request"), "resolver_match", None)
+    return {"links": links(context["access"], match.view_name if match else None)}
+
+
+@register.filter
+def may(access, url_name: str) -> bool:
+    """`{% if access|may:"courses:roster" %}`: whether this person may open the
+    course page, by the rule of the page's own view."""
+    return access is not None and access.may_open(url_name)

@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from courses.models import Course, PresentationSignup, Reading
-from tests.courses.test_admin_writes import form_errors, page_as_posted
+from tests.courses.admin_helpers import form_errors, page_as_posted
 from tests.factories import CourseFactory, UserFactory, new_paper, new_student, seat
 
 pytestmark = pytest.mark.django_db

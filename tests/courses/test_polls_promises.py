@@ -17,7 +17,7 @@ from courses.selectors.polls import poll_results
 from courses.services import polls
 from courses.services.memberships import membership_set
 from tests.conftest import logged_in
-from tests.courses.test_admin_writes import form_errors, page_as_posted
+from tests.courses.admin_helpers import form_errors, page_as_posted
 from tests.factories import CourseFactory, SessionFactory, UserFactory, new_student
 
 pytestmark = pytest.mark.django_db

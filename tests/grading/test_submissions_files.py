@@ -25,10 +25,7 @@ from tests.grading.submissions_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
-
 RENAME = "Rename the file using letters, digits, spaces, dots, dashes and underscores"
 
 

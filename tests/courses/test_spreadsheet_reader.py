@@ -296,6 +296,32 @@ class TestBothImports:
 
 
 @pytest.mark.django_db
+class TestWhatEachPreviewKeepsOfAFileWithAnUnreadableLine:
+    def test_the_roster_preview_lists_no_change_at_all(self, course, instructor, as_instructor):
+        content = lines(ROSTER.header, ROSTER.good_row, HUGE_ROW)
+
+        page = ROSTER.upload(as_instructor, content.encode())
+
+        assert shown_problems(page) == [LineProblem(3, UNREADABLE)]
+        assert page.context["plan"].rows == []
+        assert "carol@example.edu" not in page_text(page).split("Preview of the import")[1]
+
+    def test_the_gradebook_preview_lists_the_changes_read_before_it(
+        self, course, student, as_instructor
+    ):
+        component = GradeComponentFactory(course=course, name="Reading Responses", weight=20)
+        GradeItemFactory(component=component, title="Response 1")
+        content = lines(GRADEBOOK.header, GRADEBOOK.good_row, HUGE_ROW)
+
+        page = GRADEBOOK.upload(as_instructor, content.encode())
+
+        assert shown_problems(page) == [LineProblem(3, UNREADABLE)]
+        assert [(c.student.username, c.new) for c in page.context["plan"].changes] == [
+            ("alice", "5")
+        ]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("feature", "limit", "message"),
     [

@@ -55,6 +55,19 @@ def import_file_read(upload: UploadedFile) -> str:
         raise GradingError(str(exc)) from exc
 
 
+def grade_import_upload(
+    *, course: Course, upload: UploadedFile, by: AbstractBaseUser
+) -> GradeImport:
+    """Keep an uploaded gradebook CSV for its preview; nothing is scored yet.
+    Raises GradingError, saying why, for a file that cannot be read."""
+    return GradeImport.objects.create(
+        course=course,
+        uploaded_by=by,
+        filename=(upload.name or "")[:255],
+        content=import_file_read(upload),
+    )
+
+
 def import_plan(*, course: Course, text: str) -> ImportPlan:
     """Read a gradebook CSV against the course as it is now; writes nothing."""
     plan = ImportPlan()

@@ -17,7 +17,7 @@ from grading.domain.explanation import explain
 from grading.forms import ImportConfirmForm, ImportUploadForm, ScoreFormSet
 from grading.models import GradeImport, GradeItem, Score
 from grading.selectors import gradebook as selectors
-from grading.services.csv_import import import_file_read
+from grading.services.csv_import import grade_import_upload
 from grading.services.scores import score_token as stored_token
 
 User = get_user_model()
@@ -113,10 +113,10 @@ def _scores_save(request, item, formset, students):
     longer in the course; those rows are shown again with the current value,
     and saving again confirms the grader's value."""
     edited = [(index, form.cleaned_data) for index, form in enumerate(formset.forms) if form.edited]
-    people = get_user_model().objects.in_bulk([data["student"] for _, data in edited])
+    listed = {student.pk: student for student in students}
     changes, rows, unknown = [], {}, []
     for index, data in edited:
-        student = people.get(data["student"])
+        student = listed.get(data["student"])
         if student is None:
             unknown.append(index)
             continue
@@ -133,7 +133,8 @@ def _scores_save(request, item, formset, students):
         )
     try:
         if unknown:
-            raise services.ScoreConflict("A row names no one.")  # shown as a student who left
+            # Not one of the students the page lists: one who left, or an id typed in.
+            raise services.ScoreConflict("A row names no student of the course.")
         changed = services.scores_set(changes=changes, by=request.user)
     except services.ScoreConflict as conflict:
         data = request.POST.copy()
@@ -260,18 +261,13 @@ def gradebook_export(request: HttpRequest, access: CourseAccess) -> HttpResponse
 def gradebook_import(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            text = import_file_read(upload)
+            grade_import = grade_import_upload(
+                course=access.course, upload=form.cleaned_data["file"], by=request.user
+            )
         except services.GradingError as error:
             form.add_error("file", str(error))
         else:
-            grade_import = GradeImport.objects.create(
-                course=access.course,
-                uploaded_by=request.user,
-                filename=upload.name[:255],
-                content=text,
-            )
             return redirect(
                 "grading:gradebook_import_preview",
                 slug=access.course.slug,

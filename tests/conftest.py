@@ -12,7 +12,24 @@ from django.utils import timezone
 from courses.models import Membership
 from tests.factories import PASSWORD, CourseFactory, MembershipFactory, UserFactory
 
-# CI_STRICT=1: a test that did not run fails the run (tests/strictness.py).
+# CI_STRICT=1: a test that did not run fails the run (tests/strictness.py). Its hooks
+# are imported here for pytest to find: unused names to a linter, hence the noqa.
+from tests.strictness import (  # noqa: F401
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_terminal_summary,
+)
+
+# Helper modules (tests/fuzz.py, tests/<app>/*_helpers.py) assert too: pytest rewrites
+# their asserts as it does a test module's, so that a failure shows the values.
+pytest.register_assert_rewrite(
+    "tests.fuzz",
+    "tests.browser",
+    "tests.concurrency",
+    "tests.courses",
+    "tests.coursesite",
+    "tests.grading",
+)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -98,7 +98,7 @@ table_report() {
 # student's current and projected percentage and letter.
 GRADES_PY='
 import datetime as dt, hashlib
-from coursesite.demo.data import COURSE_SLUG
+from coursesite.demo.course import COURSE_SLUG
 from courses.models import Course
 from grading.selectors.gradebook import gradebook
 book = gradebook(course=Course.objects.get(slug=COURSE_SLUG), now=dt.datetime(2026, 4, 1, tzinfo=dt.UTC))

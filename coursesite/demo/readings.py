@@ -1,6 +1,6 @@
 """The papers of the CIS6200 demo course, keyed by a short citation key.
 
-The schedule in ``coursesite.demo.data`` refers to papers by these keys, so a paper
+The schedule in ``coursesite.demo.course`` refers to papers by these keys, so a paper
 can move between sessions without copying its citation. Authors follow the
 paper's own order; after four names a long list ends in "et al.". Links go to
 the arXiv abstract page, or to the publisher's page when there is no preprint.

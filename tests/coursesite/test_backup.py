@@ -31,7 +31,7 @@ from courses.models import (
 )
 from courses.services import polls
 from coursesite import backup
-from coursesite.demo.data import COURSE_SLUG
+from coursesite.demo.course import COURSE_SLUG
 from grading.models import GradeImport, GradeItem, LetterCutoff, Score, Submission
 from grading.selectors.gradebook import gradebook
 from grading.services import score_set

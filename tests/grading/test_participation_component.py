@@ -10,7 +10,7 @@ from django.test import Client
 
 from courses.services import polls
 from grading.models import GradeComponent
-from tests.courses.test_admin_writes import course_page, inline_row
+from tests.courses.admin_helpers import course_page, inline_row
 from tests.factories import CourseFactory, GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,10 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from coursesite.caching import cache_public_page
+
 from . import selectors, signups
 from .access import STAFF_ROLES, CourseAccess, course_view
-from .caching import cache_public_page
 from .calendar import course_calendar
 from .models import Course, Membership, Reading
 from .spreadsheets import csv_download

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "coursesite.input_checks.InputChecksMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right after the static files: a cached public page costs about what one does.
-    "courses.caching.PublicPageCacheMiddleware",
+    "coursesite.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

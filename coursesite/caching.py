@@ -3,9 +3,10 @@ a published course's home, schedule, resources and calendar are marked public by
 `cache_public_page` and kept for PUBLIC_PAGE_SECONDS by `PublicPageCacheMiddleware`,
 right after WhiteNoise; no copy is invalidated, so an edit shows at once to logged-in
 people and within PUBLIC_PAGE_SECONDS to anonymous visitors. Never fetched nor stored:
-a request with a session cookie (logged-in people always get a fresh page, private and
-no-store), a query string, or not GET/HEAD. Never stored: an answer but a 200, one
-that sets a cookie, or one its view did not mark public."""
+a request with a cookie (a session: logged-in people always get a fresh page, private
+and no-store) or a query string (any other cookie or query would make a copy of its
+own), or not GET/HEAD. Never stored: an answer but a 200, one that sets a cookie, or one its view
+did not mark public."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
@@ -52,7 +52,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _anonymous(request):  # first: a logged-in request costs one lookup here
+        if not _anonymous(request):  # first: a logged-in request costs a lookup here
             return self.get_response(request)
         shared = caches[DEFAULT_CACHE_ALIAS]
         if (hit := _fetch(request, shared)) is not None:
@@ -67,7 +67,7 @@ class PublicPageCacheMiddleware:
 
 def _anonymous(request: HttpRequest) -> bool:
     return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        not request.META.get("HTTP_COOKIE")
         and request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
     )

@@ -201,6 +201,9 @@ REQUESTS = {
     "a request with a session cookie": lambda rf: rf.get(
         "/courses/cis6200/", HTTP_COOKIE="sessionid=abc"
     ),
+    "a request with another cookie": lambda rf: rf.get(
+        "/courses/cis6200/", HTTP_COOKIE="csrftoken=abc"
+    ),
     "a request with a query string": lambda rf: rf.get("/courses/cis6200/", {"week": "3"}),
 }
 

@@ -1,4 +1,4 @@
--- wrk's `done` hook: one line, "WRK_REPORT {json}", with what bench/static_parity.py reads.
+-- wrk's `done` hook: one line, "WRK_REPORT {json}", with what bench/public_page_vs_static.py reads.
 -- Latencies are in microseconds. errors.status counts responses with a status of 400 or more
 -- (what wrk prints as "Non-2xx or 3xx responses"); the other errors are socket errors.
 

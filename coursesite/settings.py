@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "coursesite.input_checks.InputChecksMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right after the static files: a cached public page costs about what one does.
-    "courses.caching.PublicPageCacheMiddleware",
+    "coursesite.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,8 +208,9 @@ STORAGES = {
         )
     },
 }
-# Django's cache: Redis when REDIS_URL is set (shared by every server process,
-# and it also holds sessions), else local memory in each process.
+# Django's cache (the public pages, the throttles): Redis when REDIS_URL is set,
+# shared by every server process, else local memory in each process. Sessions
+# are in the database either way (Django's default engine), so Redis is optional.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -222,8 +223,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # Django's cached_db, reading and logging in past a cache that is away.
-    SESSION_ENGINE = "coursesite.sessions"
 else:
     CACHES = {
         "default": {

@@ -62,12 +62,10 @@ def _empty_cache():
     must not answer for another test's course that reuses its id."""
     from django.core.cache import cache
 
-    from courses import caching
+    from coursesite.caching import process_cache
 
     cache.clear()
-    # What a server process has learnt of which course each page is of: a new
-    # process starts without it, and a test is a new server.
-    caching._course_of_key.clear()
+    process_cache.clear()  # what a server process keeps itself: a test is a new server
     yield
     cache.clear()
 

@@ -143,9 +143,7 @@ class Course(models.Model):
         return f"{self.code}: {self.title} ({self.term})"
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
-        # Every save moves `updated_at`, even one naming only some fields: the
-        # cached public pages are current only while it is the stamp they were
-        # made at (courses.caching).
+        # Every save moves `updated_at`, even one naming only some fields.
         if update_fields is not None and "updated_at" not in update_fields:
             update_fields = [*update_fields, "updated_at"]
         super().save(*args, update_fields=update_fields, **kwargs)

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from courses.access import CourseAccess, course_view
-from courses.caching import cache_public_page
 from courses.selectors import course as selectors
 from courses.selectors.calendar import course_calendar
 from courses.selectors.signups import session_list_with_presenters
+from coursesite.caching import cache_public_page
 
 
 @require_safe

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from coursesite.caching import process_cache
 from tests.factories import (
     AnnouncementFactory,
     GradeComponentFactory,
@@ -23,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The pinned counts; the README's query budget table lists the same numbers.
+# The pinned counts; docs/performance.md's query budget table lists the same numbers.
 BUDGETS = {
     "courses:home": 6,
     "courses:schedule": 3,
@@ -50,8 +51,9 @@ def populate(course, size: int) -> None:
 
 
 def count_queries(client, name: str, course) -> int:
-    """The queries of a fresh render (a stale cached copy would add one for its check)."""
+    """The queries of a fresh render, not of a copy from the cache."""
     cache.clear()
+    process_cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse(name, kwargs={"slug": course.slug}))
     assert response.status_code == 200

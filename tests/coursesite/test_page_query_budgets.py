@@ -2,7 +2,7 @@
 pinned here, at two sizes of the same course, and may not grow with rows.
 
 (The public pages, the gradebook pages and the sign-up board have their own
-budget files; this one covers the rest.) The README lists the same numbers.
+budget files; this one covers the rest.) docs/performance.md lists the same numbers.
 """
 
 from __future__ import annotations

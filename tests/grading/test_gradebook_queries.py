@@ -17,7 +17,7 @@ from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 
 pytestmark = pytest.mark.django_db
 
-# The pinned counts; the README's query budget table lists the same numbers.
+# The pinned counts; docs/performance.md's query budget table lists the same numbers.
 # Each includes the session, user, course and membership lookups (4); the grid
 # and the grade pages add two for the poll participation record.
 BUDGETS = {

@@ -188,6 +188,24 @@ def as_outsider(outsider):
     return logged_in(outsider)
 
 
+# The fuzz tests' clients (tests/fuzz.py): a server error comes back as the 500 a
+# browser would get, for `check` to report, instead of being raised.
+
+
+@pytest.fixture
+def prof_client(instructor):
+    from tests.fuzz import client_for
+
+    return client_for(instructor)
+
+
+@pytest.fixture
+def alice_client(student):
+    from tests.fuzz import client_for
+
+    return client_for(student)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """A real headless Chromium driven by Playwright."""

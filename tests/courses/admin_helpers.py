@@ -11,6 +11,7 @@ from django.test import Client
 
 
 def form_errors(response) -> list[str]:
+    """The error lines the admin form shows above or beside its fields."""
     lists = re.findall(
         r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S
     )

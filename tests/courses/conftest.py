@@ -86,6 +86,21 @@ def second_course(prof):
     return other
 
 
+@pytest.fixture
+def admin_instructor(admin_client):
+    """The course's instructor in the admin: `admin_client` (tests/conftest.py), under
+    the name the course and sign-up admin tests use."""
+    return admin_client
+
+
+# --- rosters (test_rosters*.py) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def members(course, instructor, ta, student):
+    return {"instructor": instructor, "ta": ta, "student": student}
+
+
 # --- the admin matrix (test_admin_matrix*.py) -----------------------------------------------------
 
 

@@ -1,5 +1,5 @@
-"""What the sign-up page tests share: the board's and buttons' addresses, closing
-sign-ups, and reading the cards, sections and alerts a page sent back."""
+"""What the sign-up tests share: a sign-up's statuses, the board's and buttons'
+addresses, closing sign-ups, and reading the cards, sections and alerts a page sent back."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from courses.models import PresentationSignup
 
+CONFIRMED = PresentationSignup.Status.CONFIRMED
 WAITLISTED = PresentationSignup.Status.WAITLISTED
 ACTIONS = ["signup", "waitlist", "withdraw"]
 

@@ -5,22 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from courses.models import Course, Membership
 from courses.services.memberships import membership_set
 from tests.factories import CourseFactory, GradeComponentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_instructor(course):
-    user = UserFactory(username="prof")
-    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_an_instructor_sees_only_the_courses_they_teach(admin_instructor, course):

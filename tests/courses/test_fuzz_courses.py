@@ -36,16 +36,6 @@ from tests.fuzz import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def prof_client(instructor):
-    return client_for(instructor)
-
-
-@pytest.fixture
-def alice_client(student):
-    return client_for(student)
-
-
 # --- polls --------------------------------------------------------------------------------
 
 

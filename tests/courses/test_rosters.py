@@ -47,11 +47,6 @@ def bob(db):
     return UserFactory(username="bob", email="bob@example.edu", first_name="Bob")
 
 
-@pytest.fixture
-def members(course, instructor, ta, student):
-    return {"instructor": instructor, "ta": ta, "student": student}
-
-
 GOOD_FILE = csv_bytes(
     "name,email,role",
     "Carol Chen,carol@example.edu,student",

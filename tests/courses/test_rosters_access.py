@@ -25,11 +25,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def members(course, instructor, ta, student):
-    return {"instructor": instructor, "ta": ta, "student": student}
-
-
 ROSTER_REQUESTS = [
     pytest.param("get", ROSTER, {}, id="roster-page"),
     pytest.param("post", ROSTER, {"file": "x"}, id="upload"),

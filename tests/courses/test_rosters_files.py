@@ -37,11 +37,6 @@ def bob(db):
     return UserFactory(username="bob", email="bob@example.edu", first_name="Bob")
 
 
-@pytest.fixture
-def members(course, instructor, ta, student):
-    return {"instructor": instructor, "ta": ta, "student": student}
-
-
 BAD_ROWS = [
     pytest.param(",,student", "Line 3: No email address on this row.", id="missing-email"),
     pytest.param(

@@ -17,11 +17,10 @@ from courses.services.signups import (
     signup_withdraw,
     waitlist_join,
 )
+from tests.courses.signups_helpers import CONFIRMED, WAITLISTED
 from tests.factories import ReadingFactory, SessionFactory, new_paper, new_student
 
 pytestmark = pytest.mark.django_db
-CONFIRMED = PresentationSignup.Status.CONFIRMED
-WAITLISTED = PresentationSignup.Status.WAITLISTED
 
 
 @pytest.fixture

@@ -8,34 +8,23 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from courses.models import Membership, PresentationSignup
 from courses.services.memberships import membership_set
+from tests.courses.admin_helpers import form_errors
+from tests.courses.signups_helpers import CONFIRMED, WAITLISTED
 from tests.factories import (
     CourseFactory,
     MembershipFactory,
-    UserFactory,
     new_paper,
     new_student,
     seat,
 )
 
 pytestmark = pytest.mark.django_db
-CONFIRMED = PresentationSignup.Status.CONFIRMED
-WAITLISTED = PresentationSignup.Status.WAITLISTED
 ADD_URL = "/admin/courses/presentationsignup/add/"
 CHANGELIST_URL = "/admin/courses/presentationsignup/"
-
-
-@pytest.fixture
-def admin_instructor(course):
-    user = UserFactory(username="prof")
-    membership_set(course=course, user=user, role=Membership.Role.INSTRUCTOR)
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def change_url(signup) -> str:
@@ -44,18 +33,6 @@ def change_url(signup) -> str:
 
 def delete_url(signup) -> str:
     return f"/admin/courses/presentationsignup/{signup.pk}/delete/"
-
-
-def form_errors(response) -> list[str]:
-    """The error lines the admin form shows above or beside its fields."""
-    lists = re.findall(
-        r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', response.content.decode(), re.S
-    )
-    return [
-        html.unescape(item.strip())
-        for block in lists
-        for item in re.findall(r"<li>(.*?)</li>", block, re.S)
-    ]
 
 
 def alerts(response) -> list[str]:

@@ -14,6 +14,7 @@ from django.test import Client
 from courses.models import PresentationSignup
 from tests.courses.signups_helpers import (
     ACTIONS,
+    CONFIRMED,
     WAITLISTED,
     action_url,
     board_url,
@@ -32,7 +33,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-CONFIRMED = PresentationSignup.Status.CONFIRMED
 
 FAR_AHEAD = dt.datetime(2099, 9, 1, 13, 0, tzinfo=dt.UTC)  # Tuesday, September 1, 9:00 AM
 

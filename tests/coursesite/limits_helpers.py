@@ -1,5 +1,6 @@
-"""What the request limit tests share: sizes, what the database holds (to show a
-refusal stored nothing), and a page's form fields as a browser would send them."""
+"""What the request limit tests share: sizes, the item they hand work in to, what
+the database holds (to show a refusal stored nothing), and a page's form fields as a
+browser would send them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,20 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from courses.models import Membership, PollAnswer
-from grading.models import GradeImport, Score, Submission
+from grading.models import GradeImport, GradeItem, Score, Submission
+from tests.factories import GradeComponentFactory, GradeItemFactory
 
 User = get_user_model()
 MB = 1024 * 1024
 URLENCODED = "application/x-www-form-urlencoded"
+
+
+def report_item(course) -> GradeItem:
+    """The project's report, which takes text and a file."""
+    component = GradeComponentFactory(course=course, name="Project")
+    return GradeItemFactory(
+        component=component, title="Report", accepts_text=True, accepts_file=True
+    )
 
 
 def stored_state() -> dict:

@@ -89,11 +89,6 @@ LOGIN_REQUEST = RequestFactory().post("/accounts/login/")
 
 
 @pytest.fixture
-def output(db) -> str:
-    return seed()
-
-
-@pytest.fixture
 def course(output) -> Course:
     return Course.objects.get(slug=SLUG)
 

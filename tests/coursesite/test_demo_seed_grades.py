@@ -17,11 +17,6 @@ from tests.coursesite.demo_helpers import SLUG, USERNAMES, seed
 
 
 @pytest.fixture
-def output(db) -> str:
-    return seed()
-
-
-@pytest.fixture
 def course(output) -> Course:
     return Course.objects.get(slug=SLUG)
 

@@ -13,11 +13,6 @@ from tests.coursesite.demo_helpers import SLUG, seed
 
 
 @pytest.fixture
-def output(db) -> str:
-    return seed()
-
-
-@pytest.fixture
 def course(output) -> Course:
     return Course.objects.get(slug=SLUG)
 

@@ -11,7 +11,6 @@ request the site takes.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -20,10 +19,15 @@ from django.test import Client
 from django.urls import reverse
 
 from courses.services import polls
-from grading.services import score_set
 from tests.conftest import PDF, files_under
-from tests.coursesite.limits_helpers import MB, URLENCODED, _score_post, page_text, stored_state
-from tests.factories import GradeComponentFactory, GradeItemFactory
+from tests.coursesite.limits_helpers import (
+    MB,
+    URLENCODED,
+    _score_post,
+    page_text,
+    report_item,
+    stored_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +39,7 @@ def _uploads_in_their_own_folder(media):
 
 @pytest.fixture
 def item(course):
-    component = GradeComponentFactory(course=course, name="Project")
-    return GradeItemFactory(
-        component=component, title="Report", accepts_text=True, accepts_file=True
-    )
-
-
-@pytest.fixture
-def scored(item, student, ta):
-    """Alice already has a score, which a refused request must leave alone."""
-    return score_set(item=item, student=student, points=Decimal("7"), comment="Good start.", by=ta)
+    return report_item(course)
 
 
 # --- fixtures and helpers ---------------------------------------------------------------

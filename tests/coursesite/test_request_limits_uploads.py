@@ -4,7 +4,6 @@ and the limits leave room for the largest request the site takes."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +16,6 @@ from courses.models import Membership
 from courses.services.rosters import MAX_ROSTER_BYTES
 from grading.forms import ScoreFormSet
 from grading.models import GradeImport, Score, Submission
-from grading.services import score_set
 from grading.services.csv_import import MAX_IMPORT_BYTES
 from tests.conftest import PDF, files_under
 from tests.coursesite.limits_helpers import (
@@ -26,9 +24,9 @@ from tests.coursesite.limits_helpers import (
     User,
     _score_post,
     page_text,
+    report_item,
     stored_state,
 )
-from tests.factories import GradeComponentFactory, GradeItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +38,7 @@ def _uploads_in_their_own_folder(media):
 
 @pytest.fixture
 def item(course):
-    component = GradeComponentFactory(course=course, name="Project")
-    return GradeItemFactory(
-        component=component, title="Report", accepts_text=True, accepts_file=True
-    )
-
-
-@pytest.fixture
-def scored(item, student, ta):
-    """Alice already has a score, which a refused request must leave alone."""
-    return score_set(item=item, student=student, points=Decimal("7"), comment="Good start.", by=ta)
+    return report_item(course)
 
 
 # --- room for the largest requests the site takes ----------------------------------------

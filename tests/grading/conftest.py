@@ -3,9 +3,11 @@ app are in tests/conftest.py."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from tests.factories import GradeComponentFactory, new_student
+from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
 from tests.grading.submissions_helpers import new_item
 
 # --- hand-ins (test_submissions*.py) -------------------------------------------------------------
@@ -31,3 +33,22 @@ def alice(student):
 @pytest.fixture
 def bob(course):
     return new_student(course, "bob", first_name="Bob", last_name="Baker")
+
+
+# --- the gradebook pages (test_gradebook_views*.py) -----------------------------------------------
+# Their modules define their own `item`, on the "Reading Responses" component below.
+
+
+@pytest.fixture
+def components(course):
+    return {
+        "responses": GradeComponentFactory(course=course, name="Reading Responses", weight=20),
+        "project": GradeComponentFactory(course=course, name="Final Project", weight=25),
+    }
+
+
+@pytest.fixture
+def project(components):
+    return GradeItemFactory(
+        component=components["project"], title="Report", points_possible=Decimal("60")
+    )

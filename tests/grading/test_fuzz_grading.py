@@ -33,7 +33,6 @@ from tests.fuzz import (
     as_int,
     check,
     clearly_bad_points,
-    client_for,
     encoded,
     refused,
     rows_to_csv,
@@ -41,16 +40,6 @@ from tests.fuzz import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def prof_client(instructor):
-    return client_for(instructor)
-
-
-@pytest.fixture
-def alice_client(student):
-    return client_for(student)
 
 
 @pytest.fixture

@@ -19,23 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def components(course):
-    return {
-        "responses": GradeComponentFactory(course=course, name="Reading Responses", weight=20),
-        "project": GradeComponentFactory(course=course, name="Final Project", weight=25),
-    }
-
-
-@pytest.fixture
 def item(components):
+    """A gradebook item, in place of the hand-in tests' `item` from conftest.py."""
     return GradeItemFactory(component=components["responses"], title="Response 1")
-
-
-@pytest.fixture
-def project(components):
-    return GradeItemFactory(
-        component=components["project"], title="Report", points_possible=Decimal("60")
-    )
 
 
 def current_rows(client, course, item):

@@ -11,30 +11,16 @@ from django.test import Client
 from grading.models import Score
 from grading.services import item_release, score_set
 from tests.conftest import logged_in
-from tests.factories import GradeComponentFactory, GradeItemFactory, new_student
+from tests.factories import GradeItemFactory, new_student
 from tests.grading.gradebook_helpers import entry_data, url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def components(course):
-    return {
-        "responses": GradeComponentFactory(course=course, name="Reading Responses", weight=20),
-        "project": GradeComponentFactory(course=course, name="Final Project", weight=25),
-    }
-
-
-@pytest.fixture
 def item(components):
+    """A gradebook item, in place of the hand-in tests' `item` from conftest.py."""
     return GradeItemFactory(component=components["responses"], title="Response 1")
-
-
-@pytest.fixture
-def project(components):
-    return GradeItemFactory(
-        component=components["project"], title="Report", points_possible=Decimal("60")
-    )
 
 
 # --- who may see what ---------------------------------------------------------------

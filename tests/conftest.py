@@ -84,7 +84,7 @@ def media(settings, tmp_path) -> Path:
 # connection is refused at once.
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "coursesite.cache.KeptClientRedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
     }
 }

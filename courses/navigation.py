@@ -19,6 +19,9 @@ class NavLink:
     label: str
     url_name: str  # "courses:schedule"
     also_active_on: tuple[str, ...] = ()  # pages under this one, e.g. a poll under Polls
+    # Pages about the person's own part in the course (their work, their grades)
+    # name the roles that have one; a superuser, let in everywhere, has none.
+    own_for: frozenset[str] | None = None
 
 
 COURSE_NAV: list[NavLink] = [
@@ -49,5 +52,5 @@ def course_nav(access: CourseAccess, current: str | None) -> list[dict]:
             "active": current == link.url_name or current in link.also_active_on,
         }
         for link in COURSE_NAV
-        if access.may_open(link.url_name)
+        if access.may_open(link.url_name) and (link.own_for is None or access.role in link.own_for)
     ]

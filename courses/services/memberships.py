@@ -19,7 +19,15 @@ from courses.models import Course, Membership
 from courses.services import CourseError
 
 INSTRUCTORS_GROUP = "Instructors"
-INSTRUCTOR_APPS = ("courses", "grading")
+# The apps whose models instructors edit in the admin; other apps add theirs
+# from their app config (grading does), so this module names only its own.
+INSTRUCTOR_APPS = ["courses"]
+
+
+def instructor_apps_add(label: str) -> None:
+    """Give instructors the admin permissions of another app's models too."""
+    if label not in INSTRUCTOR_APPS:
+        INSTRUCTOR_APPS.append(label)
 
 
 @transaction.atomic
@@ -65,10 +73,8 @@ def instructor_access_sync(*, user: AbstractUser) -> None:
 
 
 def _staff_flag_set(user: AbstractUser, value: bool) -> None:
-    # An UPDATE of the one column, not a save: the flag shows on no page, so the
-    # receivers of a saved user (which mark the public pages of the courses
-    # they teach as changed) have nothing to do, and a restored course keeps
-    # its timestamps.
+    # An UPDATE of the one column, not a save: the flag shows on no page, and
+    # a restored course keeps its timestamps.
     get_user_model().objects.filter(pk=user.pk).update(is_staff=value)
     user.is_staff = value
 

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -37,6 +38,7 @@ from courses.spreadsheets import (
     SpreadsheetReader,
     cell,
     spreadsheet_text,
+    spreadsheet_upload_text,
 )
 
 MAX_ROSTER_BYTES = 1024 * 1024
@@ -115,6 +117,17 @@ def roster_text(raw: bytes) -> str:
     try:
         return spreadsheet_text(
             raw, max_bytes=MAX_ROSTER_BYTES, too_large="The roster is larger than 1 MB."
+        )
+    except SpreadsheetError as exc:
+        raise CourseError(str(exc)) from exc
+
+
+def roster_upload_text(upload: UploadedFile) -> str:
+    """The text of a roster uploaded on the roster page: a .csv file within the
+    size limit, read by the same reader as the gradebook's import."""
+    try:
+        return spreadsheet_upload_text(
+            upload, max_bytes=MAX_ROSTER_BYTES, too_large="The roster is larger than 1 MB."
         )
     except SpreadsheetError as exc:
         raise CourseError(str(exc)) from exc

@@ -29,11 +29,8 @@ def roster(request: HttpRequest, access: CourseAccess) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     plan = confirm = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if not upload.name.lower().endswith(".csv"):
-                raise CourseError("Upload a .csv file (a spreadsheet saved as CSV).")
-            text = rosters.roster_text(upload.read(rosters.MAX_ROSTER_BYTES + 1))
+            text = rosters.roster_upload_text(form.cleaned_data["file"])
         except CourseError as error:
             form.add_error("file", str(error))
         else:

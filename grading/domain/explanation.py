@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from grading.domain import calculation as calc
-from grading.models import GradeItem, Score
-from grading.selectors.gradebook import percent_text, points_text
+from grading.domain.text import percent_text, points_text
+
+if TYPE_CHECKING:
+    from grading.models import GradeItem, Score
 
 MAX_TERMS = 8  # past this many items a formula shows only the sums
 

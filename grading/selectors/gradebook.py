@@ -16,30 +16,10 @@ from django.utils import timezone
 
 from courses.models import Course, Membership
 from grading.domain import calculation as calc
+from grading.domain.text import mark_text, percent_text, points_text
 from grading.models import GradeComponent, GradeItem, Score, letter_scale
 
 User = get_user_model()
-
-
-def points_text(points: Decimal | None) -> str:
-    """Points as people write them: 8.5, 10, 0.25 (never 10.00 or 1E+1)."""
-    if points is None:
-        return ""
-    text = f"{points.normalize():f}"
-    return text
-
-
-def mark_text(score: Score | calc.Mark | None) -> str:
-    """A cell as the gradebook and its CSV show it: points, EX, or empty."""
-    if score is None:
-        return ""
-    if score.excused:
-        return "EX"
-    return points_text(score.points)
-
-
-def percent_text(value: Decimal | None) -> str:
-    return "" if value is None else f"{calc.rounded(value):f}"
 
 
 def calc_component(component: GradeComponent) -> calc.Component:

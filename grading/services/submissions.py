@@ -89,6 +89,7 @@ def submission_save(
     return submission
 
 
+@transaction.atomic
 def submission_score_set(
     *,
     item: GradeItem,

@@ -14,7 +14,7 @@ from courses.selectors import polls as poll_results
 from coursesite.converters import id_or_none
 from grading.models import GradeItem
 from grading.services import GradingError
-from grading.services.participation import participation_score as participation_score_set
+from grading.services import participation as scoring
 
 
 @require_GET
@@ -48,16 +48,34 @@ def participation(request: HttpRequest, access: CourseAccess) -> HttpResponse:
 @require_POST
 @course_view(roles=STAFF_ROLES)
 def participation_score(request: HttpRequest, access: CourseAccess) -> HttpResponse:
+    """First the preview of every change; then, confirmed with the preview's
+    fingerprint, all of them at once. Nothing is written without a preview."""
     item = get_object_or_404(
-        GradeItem, pk=id_or_none(request.POST.get("item")), component__course=access.course
+        GradeItem.objects.select_related("component"),
+        pk=id_or_none(request.POST.get("item")),
+        component__course=access.course,
     )
+    fingerprint = request.POST.get("fingerprint")
+    if fingerprint is not None:
+        try:
+            changed = scoring.participation_score(
+                item=item, by=request.user, fingerprint=fingerprint
+            )
+        except scoring.PlanChanged as error:
+            messages.error(request, str(error))  # and the new preview below
+        except GradingError as error:
+            messages.error(request, str(error))
+            return redirect("grading:participation", slug=access.course.slug)
+        else:
+            messages.success(
+                request,
+                f"“{item.title}” scored from poll participation: {len(changed)} score(s) changed.",
+            )
+            return redirect("grading:participation", slug=access.course.slug)
     try:
-        changed = participation_score_set(item=item, by=request.user)
+        plan = scoring.participation_plan(item=item)
     except GradingError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            f"“{item.title}” scored from poll participation: {len(changed)} score(s) changed.",
-        )
-    return redirect("grading:participation", slug=access.course.slug)
+        return redirect("grading:participation", slug=access.course.slug)
+    context = {"access": access, "course": access.course, "item": item, "plan": plan}
+    return render(request, "grading/participation/score_preview.html", context)

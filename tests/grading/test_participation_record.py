@@ -72,6 +72,18 @@ def test_the_participation_record_shows_polls_answered_out_of_held_per_session(
     }
 
 
+def score_from_record(client, course, item):
+    """Preview the scores, then confirm that preview, as the staff do."""
+    preview = client.post(url(course, "participation/score/"), {"item": item.pk})
+    assert preview.status_code == 200, preview.status_code
+    fingerprint = preview.context["plan"].fingerprint
+    return client.post(
+        url(course, "participation/score/"),
+        {"item": item.pk, "fingerprint": fingerprint},
+        follow=True,
+    )
+
+
 @pytest.fixture
 def participation_item(course):
     component = GradeComponentFactory(course=course, name="Participation", weight=10)
@@ -90,9 +102,7 @@ def test_scoring_a_participation_item_gives_each_student_their_rate_of_the_point
         shown
     )
 
-    response = as_instructor.post(
-        url(course, "participation/score/"), {"item": participation_item.pk}, follow=True
-    )
+    response = score_from_record(as_instructor, course, participation_item)
     assert alerts(response) == [
         "“In-class polls” scored from poll participation: 3 score(s) changed."
     ]
@@ -119,11 +129,10 @@ def test_scoring_a_participation_item_gives_each_student_their_rate_of_the_point
 def test_scoring_again_after_another_poll_updates_the_scores(
     course, record, participation_item, instructor, as_instructor
 ):
-    score_path = url(course, "participation/score/")
-    as_instructor.post(score_path, {"item": participation_item.pk}, follow=True)
+    score_from_record(as_instructor, course, participation_item)
     p4 = new_poll(course, question="P4?")
     answer(p4, record["ben"], "Yes")
-    response = as_instructor.post(score_path, {"item": participation_item.pk}, follow=True)
+    response = score_from_record(as_instructor, course, participation_item)
     # Ann 3/4 (7.50), Ben 2/4 (5.00), Cal 0/4 unchanged.
     assert alerts(response) == [
         "“In-class polls” scored from poll participation: 2 score(s) changed."
@@ -168,3 +177,100 @@ def test_scoring_participation_with_an_item_that_is_not_one_is_a_404_and_scores_
     response = as_instructor.post(url(course, "participation/score/"), {"item": item})
     assert response.status_code == 404
     assert not Score.objects.exists()
+
+
+# --- no silent overwrites: a preview of every change, then all of it at once -------------
+
+
+def preview_rows(response) -> dict[str, list[str]]:
+    """The preview table as the grader reads it: student -> cells."""
+    body = page(response)
+    table = body[body.index("<tbody>") : body.index("</tbody>")]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_scoring_first_shows_every_change_and_saves_nothing(
+    course, record, participation_item, instructor, ta, as_instructor
+):
+    # Ann's score came from an earlier scoring; Ben's was typed in by the TA
+    # and released to the class.
+    score_set(
+        item=participation_item,
+        student=record["ann"],
+        points=Decimal("5"),
+        by=instructor,
+        reason="From poll participation (1 polls held)",
+    )
+    score_set(item=participation_item, student=record["ben"], points=Decimal("9"), by=ta)
+    participation_item.released = True
+    participation_item.save()
+    before = list(Score.objects.order_by("pk").values())
+
+    response = as_instructor.post(
+        url(course, "participation/score/"), {"item": participation_item.pk}
+    )
+
+    assert response.status_code == 200
+    assert list(Score.objects.order_by("pk").values()) == before
+    assert preview_rows(response) == {
+        "Ann Able": ["3/3", "5", "10", "students see it"],
+        "Ben Baker": ["1/3", "9", "3.33", "entered by hand; students see it"],
+        "Cal Cole": ["0/3", "—", "0", ""],
+    }
+    text = page(response)
+    assert (
+        "2 of these would replace a score that was entered by hand or that students already see."
+        in text
+    )
+    assert "Save these 3 scores" in text
+
+
+def test_a_confirmation_of_an_outdated_preview_saves_nothing_and_shows_the_new_one(
+    course, record, participation_item, ta, as_instructor
+):
+    path = url(course, "participation/score/")
+    preview = as_instructor.post(path, {"item": participation_item.pk})
+    fingerprint = preview.context["plan"].fingerprint
+    # Meanwhile a TA types Cal's score in.
+    score_set(item=participation_item, student=record["cal"], points=Decimal("8"), by=ta)
+
+    response = as_instructor.post(path, {"item": participation_item.pk, "fingerprint": fingerprint})
+
+    assert response.status_code == 200
+    assert alerts(response) == [
+        "The poll record or the scores changed since the preview; "
+        "check this preview again before confirming."
+    ]
+    assert preview_rows(response)["Cal Cole"] == ["0/3", "8", "0", "entered by hand"]
+    assert dict(Score.objects.values_list("student__username", "points")) == {"cal": Decimal("8")}
+
+
+@pytest.mark.parametrize("fingerprint", ["", "0" * 64, "not-a-fingerprint", "\x00"])
+def test_a_made_up_confirmation_saves_nothing(
+    course, record, participation_item, as_instructor, fingerprint
+):
+    response = as_instructor.post(
+        url(course, "participation/score/"),
+        {"item": participation_item.pk, "fingerprint": fingerprint},
+    )
+    assert response.status_code in (200, 400)
+    assert not Score.objects.exists()
+
+
+def test_when_every_score_already_matches_there_is_nothing_to_confirm(
+    course, record, participation_item, as_instructor
+):
+    score_from_record(as_instructor, course, participation_item)
+    response = as_instructor.post(
+        url(course, "participation/score/"), {"item": participation_item.pk}
+    )
+    text = page(response)
+    assert "Nothing would change." in text
+    assert 'name="fingerprint"' not in text

@@ -11,7 +11,7 @@ from courses.models import Poll, PollAnswer
 from courses.selectors.polls import participation
 from grading.models import GradeComponent, Score
 from grading.services import score_set
-from grading.services.participation import participation_score
+from grading.services.participation import participation_plan, participation_score
 from tests.factories import GradeItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,8 @@ def test_scoring_as_participation_item_writes_as_scores_only(polled):
     t = polled
     score_set(item=t.b_polls, student=t.frank, points=Decimal("4"), by=t.dan)
 
-    participation_score(item=t.a_polls, by=t.carol)
+    plan = participation_plan(item=t.a_polls)
+    participation_score(item=t.a_polls, by=t.carol, fingerprint=plan.fingerprint)
 
     assert {
         (s.item.title, s.item.component.course.code, s.student.username, s.points)

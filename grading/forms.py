@@ -7,8 +7,8 @@ from django import forms
 from django.conf import settings
 from django.utils.text import get_valid_filename
 
+from grading.domain.text import points_text
 from grading.models import GradeItem
-from grading.selectors.gradebook import points_text
 from grading.services import score_parse
 from grading.services.scores import COMMENT_MAX_LENGTH, token_of
 

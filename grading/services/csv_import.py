@@ -21,8 +21,9 @@ from courses.spreadsheets import (
     SpreadsheetReader,
     spreadsheet_upload_text,
 )
+from grading.domain.text import mark_text, points_text
 from grading.models import GradeImport, Score
-from grading.selectors.gradebook import course_items, course_students, mark_text, points_text
+from grading.selectors.gradebook import course_items, course_students
 from grading.services.csv_plan import (
     META_ROW_NAMES,
     CellChange,

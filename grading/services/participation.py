@@ -31,7 +31,6 @@ class ParticipationChange:
     new: Decimal
     token: str  # the stored score's fingerprint, checked again when saving
     by_hand: bool  # the stored score was entered by a person, not from the record
-    released: bool  # the student already sees the stored score
 
 
 @dataclass
@@ -53,7 +52,7 @@ class ParticipationPlan:
     def overwrites(self) -> int:
         """Changes that replace a score someone entered, or one students see."""
         return sum(
-            1 for change in self.changes if change.old and (change.by_hand or change.released)
+            1 for change in self.changes if change.old and (change.by_hand or self.item.released)
         )
 
 
@@ -106,7 +105,6 @@ def participation_plan(*, item: GradeItem) -> ParticipationPlan:
                 new=points,
                 token=score_token(score),
                 by_hand=score is not None and score.points is not None and student_id in by_hand,
-                released=item.released,
             )
         )
     return plan

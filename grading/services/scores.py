@@ -12,8 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from courses.models import Membership
+from grading.domain.text import mark_text
 from grading.models import GradeItem, Score
-from grading.selectors.gradebook import mark_text
 
 EXCUSED = "EX"
 

@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 
 from courses.models import Membership
 from grading.domain.lateness import late_deduction
+from grading.domain.text import points_text
 from grading.models import GradeItem, Score, Submission
-from grading.selectors.gradebook import points_text
 from grading.selectors.work import late_ledger, late_policy
 from grading.services.scores import GradingError, score_set
 

@@ -1,8 +1,8 @@
 from django import template
 
 from courses.models import Course
+from grading.domain.text import points_text
 from grading.models import GradeComponent
-from grading.selectors.gradebook import points_text
 
 register = template.Library()
 

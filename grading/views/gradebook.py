@@ -131,37 +131,47 @@ def _scores_save(request, item, formset, students):
                 expected=data["was"],
             )
         )
-    try:
-        if unknown:
-            # Not one of the students the page lists: one who left, or an id typed in.
-            raise services.ScoreConflict("A row names no student of the course.")
-        changed = services.scores_set(changes=changes, by=request.user)
-    except services.ScoreConflict as conflict:
-        data = request.POST.copy()
-        stale = {rows[student_id]: score for (_, student_id), score in conflict.stale.items()}
-        for index, score in stale.items():
-            data[f"scores-{index}-was"] = stored_token(score)
-        formset = ScoreFormSet(data, item=item, students=len(students), prefix="scores")
-        formset.is_valid()
-        for index, score in stale.items():
-            now = selectors.mark_text(score) or "empty"
-            formset.forms[index].add_error(
-                "points",
-                f"Someone else changed this score while you were editing (now {now}). "
-                "Check it; saving again keeps what you entered.",
-            )
-        for index in unknown + [rows[student_id] for student_id in conflict.gone]:
-            formset.forms[index].add_error(None, "This student is no longer in the course.")
-        messages.error(request, "Nothing was saved: some scores changed meanwhile; see below.")
-        return False, formset
-    except services.GradingError as error:
-        messages.error(request, f"Nothing was saved: {error}")
-        return False, formset
+    # A row naming none of the students the page lists (one who left, or an id
+    # typed in) is refused like a student the score service finds gone.
+    conflict = services.ScoreConflict("A row names no student of the course.") if unknown else None
+    if conflict is None:
+        try:
+            changed = services.scores_set(changes=changes, by=request.user)
+        except services.ScoreConflict as error:
+            conflict = error
+        except services.GradingError as error:
+            messages.error(request, f"Nothing was saved: {error}")
+            return False, formset
+    if conflict is not None:
+        return False, _conflicts_shown(request, item, students, rows, unknown, conflict)
     if changed:
         messages.success(request, f"Saved {len(changed)} score(s) for “{item.title}”.")
     else:
         messages.info(request, "Nothing to save: no score was changed.")
     return True, formset
+
+
+def _conflicts_shown(request, item, students, rows, unknown, conflict):
+    """The grader's rows again, each refused one marked: a score changed
+    meanwhile shows its current value (saving again keeps the grader's), a
+    student no longer in the course says so."""
+    data = request.POST.copy()
+    stale = {rows[student_id]: score for (_, student_id), score in conflict.stale.items()}
+    for index, score in stale.items():
+        data[f"scores-{index}-was"] = stored_token(score)
+    formset = ScoreFormSet(data, item=item, students=len(students), prefix="scores")
+    formset.is_valid()
+    for index, score in stale.items():
+        now = selectors.mark_text(score) or "empty"
+        formset.forms[index].add_error(
+            "points",
+            f"Someone else changed this score while you were editing (now {now}). "
+            "Check it; saving again keeps what you entered.",
+        )
+    for index in unknown + [rows[student_id] for student_id in conflict.gone]:
+        formset.forms[index].add_error(None, "This student is no longer in the course.")
+    messages.error(request, "Nothing was saved: some scores changed meanwhile; see below.")
+    return formset
 
 
 @require_POST

@@ -16,9 +16,9 @@ from courses.models import Membership, PresentationSignup, Session
 from coursesite.converters import id_or_none
 from grading import services
 from grading.domain.lateness import late_by_text, late_deduction
+from grading.domain.text import points_text
 from grading.forms import SubmissionForm, SubmissionGradeForm
 from grading.models import GradeItem, Submission
-from grading.selectors.gradebook import points_text
 from grading.selectors.work import (
     QUEUE_FILTERS,
     item_queue,
